@@ -1,0 +1,3 @@
+// Debian's Chromium is used instead of a downloaded browser, which this
+// project's machines cannot fetch.
+module.exports = { skipDownload: true };

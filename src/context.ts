@@ -1,0 +1,58 @@
+import { loadConfig, type LoadedConfig } from './config/load.js';
+import type { OutputOptions } from './output/style.js';
+import type { Streams } from './output/render.js';
+
+/**
+ * What a command needs from the outside world. Tests build one with their
+ * own streams, environment, /proc root and clock.
+ */
+export interface Context {
+  output: OutputOptions;
+  streams: Streams & { stdin: NodeJS.ReadableStream & { isTTY?: boolean } };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Root of the proc filesystem; tests may point it elsewhere. */
+  procRoot: string;
+  now: () => Date;
+  /** Aborted on Ctrl-C, so long waits can stop cleanly. */
+  signal: AbortSignal;
+  config: () => LoadedConfig;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** Builds the context of one CLI run from the process and the global options. */
+export function createContext(
+  globals: GlobalOptions,
+  process: Pick<NodeJS.Process, 'env' | 'cwd' | 'stdout' | 'stderr' | 'stdin'>,
+  signal: AbortSignal,
+): Context {
+  const interactive = Boolean(process.stdout.isTTY);
+  const color = globals.color !== false && interactive && !process.env.NO_COLOR;
+  let loaded: LoadedConfig | undefined;
+  return {
+    output: {
+      json: Boolean(globals.json),
+      color,
+      quiet: Boolean(globals.quiet),
+      verbose: Boolean(globals.verbose),
+      interactive,
+    },
+    streams: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    env: process.env,
+    cwd: process.cwd(),
+    procRoot: '/proc',
+    now: () => new Date(),
+    signal,
+    config: () => {
+      loaded ??= loadConfig({ file: globals.config, env: process.env, cwd: process.cwd() });
+      return loaded;
+    },
+  };
+}

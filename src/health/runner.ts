@@ -1,0 +1,79 @@
+import { formatDuration } from '../output/format.js';
+import type { Check, CheckEnvironment, CheckResult, CheckStatus } from './types.js';
+
+export interface RunChecksOptions {
+  timeoutMs: number;
+  /** Called when a check ends, so the caller can show progress. */
+  onResult?: (result: CheckResult, finished: number, total: number) => void;
+}
+
+/**
+ * Runs checks concurrently. Each gets its own timeout and abort signal, so a
+ * check stuck on a dependency ends as a failure instead of stalling the rest.
+ */
+export async function runChecks(
+  checks: Check[],
+  environment: Omit<CheckEnvironment, 'signal'>,
+  options: RunChecksOptions,
+): Promise<CheckResult[]> {
+  let finished = 0;
+  const results = checks.map(async (check) => {
+    const result = await runOne(check, environment, options.timeoutMs);
+    finished += 1;
+    options.onResult?.(result, finished, checks.length);
+    return result;
+  });
+  return Promise.all(results);
+}
+
+async function runOne(
+  check: Check,
+  environment: Omit<CheckEnvironment, 'signal'>,
+  timeoutMs: number,
+): Promise<CheckResult> {
+  const controller = new AbortController();
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+
+  try {
+    const outcome = await Promise.race([
+      check.run({ ...environment, signal: controller.signal }),
+      timeout,
+    ]);
+    const durationMs = Math.round(performance.now() - started);
+    if (outcome === 'timeout') {
+      return {
+        id: check.id,
+        status: 'fail',
+        summary: `${check.title} check did not finish within ${formatDuration(timeoutMs)}`,
+        details: { timedOut: true, timeoutMs },
+        remedy: `rerun with a longer limit: wr doctor --check ${check.id} --timeout 60s`,
+        durationMs,
+      };
+    }
+    return { id: check.id, ...outcome, durationMs };
+  } catch (error) {
+    return {
+      id: check.id,
+      status: 'fail',
+      summary: `${check.title} check failed: ${error instanceof Error ? error.message : String(error)}`,
+      details: { error: error instanceof Error ? error.message : String(error) },
+      remedy: null,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+const severity: Record<CheckStatus, number> = { ok: 0, skip: 0, warn: 1, fail: 2 };
+
+/** The overall status of a report: the worst check, where skip counts as ok. */
+export function overallStatus(results: CheckResult[]): 'ok' | 'warn' | 'fail' {
+  const worst = Math.max(0, ...results.map((result) => severity[result.status]));
+  return worst === 2 ? 'fail' : worst === 1 ? 'warn' : 'ok';
+}

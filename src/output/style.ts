@@ -1,0 +1,15 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface OutputOptions {
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** Whether stdout is a terminal; progress is shown only when it is. */
+  interactive: boolean;
+}
+
+/** A chalk instance that colours only when colour is on for this run. */
+export function createChalk(options: Pick<OutputOptions, 'color'>): ChalkInstance {
+  return new Chalk({ level: options.color ? 1 : 0 });
+}
