@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { createContext, type Context, type GlobalOptions } from './context.js';
+import type { Context, GlobalOptions } from './context.js';
 import { ExitCode, WrError, type ExitCodeValue } from './errors.js';
-import { renderError, renderResult } from './output/render.js';
 import type { CommandResult } from './command.js';
 import { version } from './version.js';
 import { checkIds } from './health/checks/index.js';
@@ -71,7 +70,11 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<ExitC
   const outcome: Outcome = { exitCode: ExitCode.ok };
   let context: Context | undefined;
 
+  // The context, config loader and renderers load only when a command runs,
+  // so that `wr --help` starts fast.
   const program = buildProgram(async (load, options, command) => {
+    const { createContext } = await import('./context.js');
+    const { renderResult } = await import('./output/render.js');
     context = createContext(command.optsWithGlobals() as GlobalOptions, process, signal);
     const module = await load();
     const result = await module.run(options as never, context);
@@ -87,13 +90,19 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<ExitC
   }
 }
 
-function handleError(error: unknown, context: Context | undefined, argv: string[]): ExitCodeValue {
+async function handleError(
+  error: unknown,
+  context: Context | undefined,
+  argv: string[],
+): Promise<ExitCodeValue> {
   if (error instanceof CommanderError) {
     const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
     return done.includes(error.code) ? ExitCode.ok : ExitCode.usage;
   }
   if (context?.signal.aborted) return ExitCode.interrupted;
 
+  const { createContext } = await import('./context.js');
+  const { renderError } = await import('./output/render.js');
   const globals = { json: argv.includes('--json'), color: !argv.includes('--no-color') };
   const output = context ?? createContext(globals, process, new AbortController().signal);
   if (error instanceof WrError) {
