@@ -5,7 +5,12 @@ import { timeCommands } from './timing.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Times `wr --help` against `node -e 0`, the cost of starting Node.js alone. */
-export function benchHelp(rounds = 30): { nodeMs: number; helpMs: number; ratio: number; rounds: number } {
+export function benchHelp(rounds = 30): {
+  nodeMs: number;
+  helpMs: number;
+  ratio: number;
+  rounds: number;
+} {
   const medians = timeCommands(
     [
       { name: 'node', argv: [process.execPath, '-e', '0'] },

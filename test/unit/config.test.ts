@@ -172,3 +172,12 @@ describe('config', () => {
     expect(error.message).toMatch(/paths\.credentials.*absolute/);
   });
 });
+
+describe('config example', () => {
+  it('example config file is valid', () => {
+    const file = path.resolve(import.meta.dirname, '../../wr.config.example.json');
+    const { config } = loadConfig({ file, env: {}, cwd: '/' });
+    expect(config.clientIdPattern).toBe('bd_{id}');
+    expect(config.npmRegistry).toMatch(/^https:/);
+  });
+});

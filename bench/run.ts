@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchFolderSize } from './folder-size.js';
+import { benchHelp } from './help.js';
+
+// Runs every benchmark once and writes bench/results.md. Each target is a
+// ratio against a baseline measured in the same run, because absolute times
+// on shared machines are noisy.
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const memory = (os.totalmem() / 1024 ** 3).toFixed(0);
+  return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, Node.js ${process.version}, ${os.type()} ${os.release()}`;
+}
+
+function verdict(ratio: number, target: number): string {
+  return ratio <= target ? 'meets target' : 'MISSES target';
+}
+
+console.error('bench: wr --help against node -e 0');
+const help = benchHelp();
+console.error('bench: folder sizing against du -sb (generates ~200,000 files)');
+const size = await benchFolderSize();
+
+const lines = [
+  '# Benchmark results',
+  '',
+  `Measured ${new Date().toISOString()} with \`npm run bench\` on ${machine()}.`,
+  '',
+  '| benchmark | baseline | wr | ratio | target |',
+  '| --- | --- | --- | --- | --- |',
+  `| \`wr --help\` vs \`node -e 0\` (median of ${help.rounds} alternating runs) | ${help.nodeMs.toFixed(1)} ms | ${help.helpMs.toFixed(1)} ms | ${help.ratio.toFixed(2)} | ≤ 2 (${verdict(help.ratio, 2)}) |`,
+  `| folder sizing of ${size.files.toLocaleString('en')} files vs \`du -sb\` (median of 5, warm cache; method: ${size.method}) | ${(size.duSeconds * 1000).toFixed(0)} ms | ${(size.wrSeconds * 1000).toFixed(0)} ms | ${size.ratio.toFixed(2)} | ≤ 1.5 (${verdict(size.ratio, 1.5)}) |`,
+  '',
+];
+writeFileSync(path.join(here, 'results.md'), lines.join('\n'));
+console.log(lines.join('\n'));
