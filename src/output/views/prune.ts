@@ -1,0 +1,46 @@
+import Table from 'cli-table3';
+import type { PruneReport } from '../../../commands/prune-credentials.js';
+import type { PruneAction } from '../../disk/prune.js';
+import { formatBytes } from '../format.js';
+import { createChalk, type OutputOptions } from '../style.js';
+
+/** The prune report as a table (folder, connection, size, action, reason) and the total reclaimed. */
+export function pruneView(report: PruneReport, options: OutputOptions): string {
+  const chalk = createChalk(options);
+  const paint: Record<PruneAction, (text: string) => string> = {
+    keep: chalk.dim,
+    delete: chalk.yellow,
+    deleted: chalk.green,
+    failed: chalk.red,
+    skipped: chalk.dim,
+  };
+  const table = new Table({
+    head: ['folder', 'connection', 'size', 'action', 'reason'],
+    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
+    colWidths: [32, 12, 11, 9, 56],
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+  });
+  for (const folder of report.folders) {
+    table.push([
+      JSON.stringify(folder.path.slice(report.credentialsPath.length + 1)).slice(1, -1),
+      folder.connectionId ?? '',
+      formatBytes(folder.bytes),
+      paint[folder.action](folder.action),
+      folder.reason,
+    ]);
+  }
+  const lines = [`credentials folder: ${report.credentialsPath}`, table.toString()];
+  const total = formatBytes(report.reclaimedBytes);
+  lines.push(
+    report.dryRun ? `would reclaim ${total} (dry run: nothing deleted)` : `reclaimed ${total}`,
+  );
+  const failed = report.folders.filter((folder) => folder.action === 'failed');
+  if (failed.length > 0) {
+    lines.push(
+      chalk.red(`${failed.length} folders were only partly deleted; see the reason column`),
+    );
+  }
+  for (const warning of report.warnings) lines.push(`${chalk.yellow('warning')}: ${warning}`);
+  return lines.join('\n');
+}
