@@ -114,7 +114,7 @@ export async function scanBrowsers(options: ScanOptions): Promise<BrowserScan> {
 async function runningContainers(options: ScanOptions, problems: string[]) {
   if (!options.docker) return [];
   try {
-    const byHostname = await options.docker().runningHostnames();
+    const byHostname = await options.docker().runningHostnames({ signal: options.signal });
     return [...byHostname.values()];
   } catch (error) {
     problems.push(
