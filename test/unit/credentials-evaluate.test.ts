@@ -106,7 +106,7 @@ describe('credentials evaluation', () => {
     });
     const outcome = evaluateCredentials([unused], scan(), credentials);
     expect(outcome.status).toBe('warn');
-    expect(outcome.summary).toContain('1.0 MiB reclaimable in 1 unused idle folders');
+    expect(outcome.summary).toContain('1.0 MiB reclaimable in 1 unused idle folder');
     expect(outcome.remedy).toBe('wr prune-credentials');
   });
 });

@@ -116,7 +116,7 @@ function duplicateFindings(folders: CredentialFolder[]): Finding[] {
       const remedy =
         services.length === 1 && services[0]
           ? `wr restart ${services[0]}`
-          : `stop the extra browsers: kill ${extra.map((browser) => browser.pid).join(' ')}`;
+          : `kill ${extra.map((browser) => browser.pid).join(' ')}`;
       return {
         status: 'fail' as const,
         summary: `${folder.browsers.length} browsers (pids ${pids}) on ${folder.name}: each shows its own QR`,
@@ -151,7 +151,7 @@ function defunctFindings(scan: BrowserScan): Finding[] {
   }
   return [...byContainer.values()].map(({ container, count }) => ({
     status: 'warn' as const,
-    summary: `${count} defunct browser processes in container ${container.name}, which runs without an init to reap them`,
+    summary: `${plural(count, 'defunct browser process', 'defunct browser processes')} in container ${container.name}, which runs without an init to reap them`,
     remedy: `set init: true for service ${container.service} in the compose file, then wr restart ${container.service}`,
   }));
 }
@@ -163,7 +163,7 @@ function reclaimableFindings(folders: CredentialFolder[]): Finding[] {
   return [
     {
       status: 'warn',
-      summary: `${formatBytes(bytes)} reclaimable in ${prunable.length} unused idle folders`,
+      summary: `${formatBytes(bytes)} reclaimable in ${plural(prunable.length, 'unused idle folder')}`,
       remedy: 'wr prune-credentials',
     },
   ];
@@ -196,4 +196,8 @@ function detailsOf(
     containersMatched: scan.containersMatched,
     problems: scan.problems,
   };
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
