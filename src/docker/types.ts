@@ -34,16 +34,30 @@ export interface ContainerMemory {
   limitBytes: number;
 }
 
-/** The engine operations `wr` uses; only src/docker talks to dockerode. */
+/** Options of one engine call. */
+export interface EngineCallOptions {
+  /** Aborts the call, e.g. when a doctor check reaches its timeout; the call rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The engine operations `wr` uses; only src/docker talks to dockerode. Every
+ * call has its own time limit and throws a WrError with code
+ * DOCKER_UNREACHABLE naming the host when the engine does not answer.
+ */
 export interface DockerEngine {
-  /** Engine version and API version; throws a WrError naming the host when unreachable. */
-  version(): Promise<{ version: string; apiVersion: string }>;
+  /** Engine version and API version. */
+  version(options?: EngineCallOptions): Promise<{ version: string; apiVersion: string }>;
   /** All containers (running or not) whose compose project label is `project`. */
-  listProjectContainers(project: string): Promise<ContainerInfo[]>;
+  listProjectContainers(project: string, options?: EngineCallOptions): Promise<ContainerInfo[]>;
   /** Memory stats of a running container, or null when the engine returns none. */
-  containerMemory(id: string): Promise<ContainerMemory | null>;
+  containerMemory(id: string, options?: EngineCallOptions): Promise<ContainerMemory | null>;
   /** Runs a command in a running container and returns its stdout. */
-  exec(id: string, command: string[]): Promise<{ exitCode: number; stdout: string }>;
+  exec(
+    id: string,
+    command: string[],
+    options?: EngineCallOptions,
+  ): Promise<{ exitCode: number; stdout: string }>;
   /** Hostnames of every running container, to judge SingletonLock owners. */
-  runningHostnames(): Promise<Map<string, ContainerInfo>>;
+  runningHostnames(options?: EngineCallOptions): Promise<Map<string, ContainerInfo>>;
 }
