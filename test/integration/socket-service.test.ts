@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { configSchema } from '../../src/config/schema.js';
+import { socketServiceCheck } from '../../src/health/checks/socket-service.js';
+import { runChecks } from '../../src/health/runner.js';
+import type { CheckEnvironment, CheckOutcome } from '../../src/health/types.js';
+import {
+  failingLookup,
+  localLookup,
+  refusingPort,
+  startRoundRobinProxy,
+  startSilentServer,
+  startSocketIoServer,
+  startStatusServer,
+  type TestServer,
+} from '../harness/socket-servers.js';
+import { startSelfSignedSocketIoServer } from '../harness/tls.js';
+
+const servers: TestServer[] = [];
+
+async function keep<T extends TestServer>(server: Promise<T>): Promise<T> {
+  const started = await server;
+  servers.push(started);
+  return started;
+}
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+});
+
+function environmentFor(
+  socketService: { url: string | null; path?: string },
+  overrides: Partial<CheckEnvironment> = {},
+): CheckEnvironment {
+  return {
+    config: configSchema.parse({ socketService }),
+    configFile: null,
+    docker: () => {
+      throw new Error('the socket-service check must not use the Docker engine');
+    },
+    paths: async () => ({ public: null, credentials: null, problems: [] }),
+    procRoot: '/proc',
+    signal: AbortSignal.timeout(20_000),
+    now: () => new Date(),
+    ...overrides,
+  };
+}
+
+async function check(url: string | null, overrides: Partial<CheckEnvironment> = {}) {
+  return socketServiceCheck.run(environmentFor({ url }, overrides));
+}
+
+function detail<T>(outcome: CheckOutcome, key: string): T {
+  return outcome.details[key] as T;
+}
+
+describe('socket-service on socket.io servers', () => {
+  let v4: TestServer;
+  let v4Eio3: TestServer;
+  let v2: TestServer;
+
+  beforeAll(async () => {
+    v4 = await keep(startSocketIoServer('v4'));
+    v4Eio3 = await keep(startSocketIoServer('v4-eio3'));
+    v2 = await keep(startSocketIoServer('v2'));
+  });
+
+  test('socket-service skips without url', async () => {
+    const outcome = await check(null);
+    expect(outcome.status).toBe('skip');
+    expect(outcome.remedy).toBe('set socketService.url in wr.config.json');
+  });
+
+  test('socket-service passes on socket.io 4', async () => {
+    const outcome = await check(v4.url);
+    expect(outcome.status, outcome.summary).toBe('ok');
+    expect(detail(outcome, 'protocol')).toBe(4);
+    expect(detail(outcome, 'sid')).toMatch(/^[\w-]+$/);
+    expect(detail(outcome, 'upgrades')).toEqual(['websocket']);
+    expect(detail(outcome, 'pingIntervalMs')).toBe(25_000);
+    expect(detail(outcome, 'acceptsEio3')).toBe(false);
+    expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
+    expect(detail<{ accepted: number; lost: number }>(outcome, 'sticky')).toMatchObject({
+      accepted: 3,
+      lost: 0,
+    });
+    expect(detail<number>(outcome, 'latencyMs')).toBeGreaterThanOrEqual(0);
+    expect(outcome.summary).toContain(`engine.io 4 at ${v4.url}/`);
+    expect(outcome.remedy).toBeNull();
+  });
+
+  test('socket-service sees allowEIO3', async () => {
+    const outcome = await check(v4Eio3.url);
+    expect(outcome.status, outcome.summary).toBe('ok');
+    expect(detail(outcome, 'protocol')).toBe(4);
+    expect(detail(outcome, 'acceptsEio3')).toBe(true);
+  });
+
+  test('socket-service warns on socket.io 2', async () => {
+    const outcome = await check(v2.url);
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(detail(outcome, 'protocol')).toBe(3);
+    expect(outcome.summary).toContain('engine.io protocol 3 (socket.io 2)');
+    expect(outcome.summary).toContain('only after a page reload (F5)');
+    expect(outcome.remedy).toContain('upgrade the socket service to socket.io 4');
+    expect(detail<{ lost: number }>(outcome, 'sticky').lost).toBe(0);
+    expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(false);
+  });
+
+  test('socket-service uses injected lookup', async () => {
+    const url = v4.url.replace('127.0.0.1', 'sockets.test');
+    const outcome = await check(url, { lookup: localLookup(['sockets.test']) });
+    expect(outcome.status, outcome.summary).toBe('ok');
+    expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
+  });
+
+  test('socket-service fails on wrong path', async () => {
+    const outcome = await socketServiceCheck.run(environmentFor({ url: v4.url, path: '/ws' }));
+    expect(outcome.status).toBe('fail');
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'http', status: 404 });
+    expect(outcome.summary).toContain(`${v4.url}/ws/?EIO=4`);
+    expect(outcome.remedy).toContain('socketService.path ("/ws")');
+  });
+});
+
+describe('socket-service behind a load balancer', () => {
+  let instances: TestServer[];
+
+  beforeAll(async () => {
+    instances = [await keep(startSocketIoServer('v4')), await keep(startSocketIoServer('v4'))];
+  });
+
+  test('socket-service fails without sticky sessions', async () => {
+    const proxy = await keep(
+      startRoundRobinProxy(
+        instances.map((i) => i.port),
+        { affinity: false },
+      ),
+    );
+    const outcome = await check(proxy.url);
+    expect(outcome.status, outcome.summary).toBe('fail');
+    expect(detail<{ lost: number }>(outcome, 'sticky').lost).toBeGreaterThan(0);
+    expect(outcome.summary).toContain('"Session ID unknown"');
+    expect(outcome.summary).toContain('no sticky sessions');
+    expect(outcome.remedy).toContain('enable sticky sessions on the load balancer');
+    expect(new Set(proxy.routes)).toEqual(new Set([0, 1]));
+  });
+
+  test('socket-service passes with affinity', async () => {
+    const proxy = await keep(
+      startRoundRobinProxy(
+        instances.map((i) => i.port),
+        { affinity: true },
+      ),
+    );
+    const outcome = await check(proxy.url);
+    expect(outcome.status, outcome.summary).toBe('ok');
+    expect(detail<{ accepted: number; lost: number }>(outcome, 'sticky')).toMatchObject({
+      accepted: 3,
+      lost: 0,
+    });
+    expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
+  });
+});
+
+describe('socket-service failures', () => {
+  test('socket-service classifies refused', async () => {
+    const url = `http://127.0.0.1:${await refusingPort()}`;
+    const outcome = await check(url);
+    expect(outcome.status).toBe('fail');
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'refused', code: 'ECONNREFUSED' });
+    expect(outcome.summary).toContain(`${url}/socket.io/?EIO=4`);
+    expect(outcome.summary).toContain('connection refused');
+    expect(outcome.remedy).toContain('start the socket service');
+  });
+
+  test('socket-service classifies DNS failure', async () => {
+    const outcome = await check('https://sockets.example.invalid', { lookup: failingLookup() });
+    expect(outcome.status).toBe('fail');
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'dns', code: 'ENOTFOUND' });
+    expect(outcome.summary).toContain('https://sockets.example.invalid/socket.io/');
+    expect(outcome.summary).toContain('DNS lookup of sockets.example.invalid failed');
+  });
+
+  test('socket-service classifies EAI_AGAIN', async () => {
+    const outcome = await check('http://sockets.test', { lookup: failingLookup('EAI_AGAIN') });
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'dns', code: 'EAI_AGAIN' });
+  });
+
+  test('socket-service classifies TLS failure', async () => {
+    const server = await keep(startSelfSignedSocketIoServer());
+    const outcome = await check(server.url);
+    expect(server.url).toMatch(/^https:/);
+    expect(outcome.status).toBe('fail');
+    expect(detail(outcome, 'failure')).toMatchObject({
+      kind: 'tls',
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+    expect(outcome.summary).toContain(`${server.url}/socket.io/`);
+    expect(outcome.summary).toContain('TLS handshake failed');
+  });
+
+  for (const status of [402, 403]) {
+    test(`socket-service explains HTTP ${status}`, async () => {
+      const page = await keep(startStatusServer(status, '<h1>This app is disabled</h1>'));
+      const outcome = await check(page.url);
+      expect(outcome.status).toBe('fail');
+      expect(detail(outcome, 'failure')).toMatchObject({ kind: 'http', status });
+      expect(outcome.summary).toContain(`${page.url}/socket.io/`);
+      expect(outcome.summary).toContain('disabled or its bill is unpaid');
+      expect(outcome.summary).toContain('administration can confirm');
+      expect(outcome.remedy).toContain('ask the administration');
+    });
+  }
+
+  test('socket-service rejects non-engine page', async () => {
+    const page = await keep(startStatusServer(200, '<!doctype html><title>app</title>'));
+    const outcome = await check(page.url);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('no engine.io open packet');
+    expect(outcome.summary).toContain(page.url);
+  });
+});
+
+describe('socket-service on a hanging server', () => {
+  let silent: TestServer;
+
+  beforeAll(async () => {
+    silent = await keep(startSilentServer());
+  });
+
+  test('socket-service stops at signal', async () => {
+    const started = performance.now();
+    const outcome = await check(silent.url, { signal: AbortSignal.timeout(1000) });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(1500);
+    expect(outcome.status).toBe('fail');
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'timeout' });
+    expect(outcome.summary).toContain(`${silent.url}/socket.io/`);
+    expect(outcome.summary).toContain('no response within');
+  });
+
+  test('socket-service times out requests', async () => {
+    const started = performance.now();
+    const outcome = await check(silent.url);
+    expect(performance.now() - started).toBeLessThan(6000);
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'timeout' });
+    expect(outcome.summary).toContain('no response within 5s');
+  });
+
+  test('runChecks returns at timeout', async () => {
+    // runChecks replaces the signal with its own, aborted at the timeout.
+    const environment = environmentFor({ url: silent.url });
+    const started = performance.now();
+    const [result] = await runChecks([socketServiceCheck], environment, { timeoutMs: 800 });
+    expect(performance.now() - started).toBeLessThan(1300);
+    expect(result?.status).toBe('fail');
+    expect(result?.details).toMatchObject({ timedOut: true });
+  });
+});
