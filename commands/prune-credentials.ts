@@ -14,6 +14,7 @@ import {
 import { ExitCode, usageError } from '../src/errors.js';
 import { resolvePaths } from '../src/health/paths.js';
 import { scanBrowsers } from '../src/host/browsers.js';
+import { formatBytes } from '../src/output/format.js';
 import { createProgress } from '../src/output/progress.js';
 import { pruneView } from '../src/output/views/prune.js';
 
@@ -28,7 +29,7 @@ export interface PruneReport {
   folders: PruneFolder[];
   /** Bytes freed, or in a dry run the bytes a deletion would free. */
   reclaimedBytes: number;
-  /** What limited the scan, e.g. container processes that could not be matched. */
+  /** Limits of the scan, such as container processes that could not be matched. */
   warnings: string[];
 }
 
@@ -52,26 +53,25 @@ export async function run(
 
   const listing = await listFolders(root, docker, context);
   const dryRun = Boolean(options.dryRun);
-  const planned = listing.folders.filter((folder) => folder.action === 'delete');
-  if (dryRun || planned.length === 0) return result(listing, dryRun, planned);
-
-  if (!(await confirmed(listing, options, context))) {
-    const declined = listing.folders.map((folder) =>
-      folder.action === 'delete'
-        ? { ...folder, action: 'skipped' as const, reason: 'deletion not confirmed' }
-        : folder,
-    );
-    return result({ ...listing, folders: declined }, false, []);
-  }
+  const toDelete = planned(listing);
+  if (dryRun || toDelete.length === 0) return result(listing, dryRun, toDelete);
+  if (!(await confirmed(listing, options, context))) return result(declined(listing), false, []);
 
   const fresh = await listFolders(root, docker, context);
   const folders = await deletePlanned(root, listing.folders, fresh.folders, context.signal);
-  const finished = { ...listing, folders };
-  return result(
-    finished,
-    false,
-    folders.filter((folder) => folder.action === 'deleted' || folder.action === 'failed'),
+  const removed = folders.filter(
+    (folder) => folder.action === 'deleted' || folder.action === 'failed',
   );
+  return result({ ...fresh, folders }, false, removed);
+}
+
+function declined(listing: Listing): Listing {
+  const folders = listing.folders.map((folder) =>
+    folder.action === 'delete'
+      ? { ...folder, action: 'skipped' as const, reason: 'deletion not confirmed' }
+      : folder,
+  );
+  return { ...listing, folders };
 }
 
 interface Listing {
@@ -116,9 +116,11 @@ async function confirmed(listing: Listing, options: PruneOptions, context: Conte
   context.streams.stderr.write(
     `${pruneView(result(listing, true, planned(listing)).data, context.output)}\n`,
   );
-  const count = planned(listing).length;
+  const folders = planned(listing);
+  const bytes = formatBytes(folders.reduce((sum, folder) => sum + folder.bytes, 0));
+  const noun = folders.length === 1 ? 'folder' : 'folders';
   return confirm(
-    { message: `Delete ${count} credential folders?`, default: false },
+    { message: `Delete ${folders.length} credential ${noun} (${bytes})?`, default: false },
     { input: context.streams.stdin, output: context.streams.stderr, signal: context.signal },
   );
 }
@@ -128,8 +130,8 @@ function planned(listing: Listing): PruneFolder[] {
 }
 
 /**
- * Deletes the folders planned for deletion that a fresh listing, taken after
- * the confirmation, still plans to delete; a folder that a browser or a
+ * Deletes the planned folders that a fresh listing, taken after the
+ * confirmation, still plans to delete. A folder that a browser or a
  * connection took in the meantime is skipped.
  */
 async function deletePlanned(

@@ -7,7 +7,10 @@ import type { BrowserProcess, BrowserScan } from '../host/browsers.js';
 import { allocatedBytes } from './size.js';
 import { judgeLock, readSingletonLock, type LockState, type SingletonLock } from './locks.js';
 
-/** registered: a configured connection's folder; unused: a session folder of no connection; unknown: anything else. */
+/**
+ * Folder class: `registered` is a configured connection's session folder,
+ * `unused` a session folder of no connection, `unknown` anything else.
+ */
 export type FolderKind = 'registered' | 'unused' | 'unknown';
 export type EntryType = 'directory' | 'file' | 'symlink' | 'other';
 

@@ -20,7 +20,7 @@ export interface LockVerdict {
   container: string | null;
 }
 
-/** Where locks can be judged: this machine's hostname and the running containers. */
+/** Context for judging locks: this machine's hostname and the browser scan with its containers. */
 export interface LockContext {
   hostname: string;
   scan: BrowserScan;
@@ -89,7 +89,7 @@ export function judgeLock(
   return { state: 'stale', reason, container: null };
 }
 
-/** The places a lock's hostname can name: null for this machine, else container names. */
+/** Lists the owners a lock's hostname can name: null for this machine, else container names. */
 function ownersOf(hostname: string, context: LockContext): Array<string | null> {
   const owners: Array<string | null> = [];
   if (hostname === context.hostname) owners.push(null);

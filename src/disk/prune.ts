@@ -7,9 +7,10 @@ import type { CredentialFolder } from './credentials.js';
 import { allocatedBytes } from './size.js';
 
 /**
- * keep: never deleted; delete: planned (or, in a dry run, what would be
- * deleted); deleted and failed: the outcome of a deletion; skipped: planned
- * but not deleted because the operator declined or the folder changed.
+ * Action on one folder. `keep` is never deleted, and `delete` is planned (in
+ * a dry run, what would be deleted). `deleted` and `failed` are outcomes of a
+ * deletion. `skipped` was planned but not deleted, because the operator
+ * declined or the folder changed.
  */
 export type PruneAction = 'keep' | 'delete' | 'deleted' | 'failed' | 'skipped';
 
@@ -113,7 +114,7 @@ async function remainingBytes(target: string): Promise<number> {
   }
 }
 
-/** Where home directories are: os.homedir(), /root, /home and its children, and /etc/passwd. */
+/** Sources of home directories besides /root, /home and its children. */
 export interface HomeSources {
   homedir: string;
   passwdFile: string;

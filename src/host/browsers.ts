@@ -59,7 +59,7 @@ const browserNames = new Set(['chrome', 'chromium', 'headless_shell', 'chrome-he
 /** `comm` values of browser processes; `comm` is cut at 15 characters by the kernel. */
 const browserComms = new Set(['chrome', 'chromium', 'headless_shell', 'chrome-headless']);
 
-/** Whether `argv0` names a Chromium browser binary (not Debian's /usr/bin/chromium shell wrapper). */
+/** Checks whether `argv0` names a Chromium browser binary, not Debian's /usr/bin/chromium shell wrapper. */
 export function isBrowserExecutable(argv0: string): boolean {
   if (argv0 === '/usr/lib/chromium/chromium') return true;
   return browserNames.has(path.posix.basename(argv0));
@@ -68,7 +68,7 @@ export function isBrowserExecutable(argv0: string): boolean {
 /**
  * Splits a browser's arguments. Chromium's child processes rewrite their
  * `cmdline` as one space-separated string, so a single argument containing
- * " --" is split at spaces; a main process keeps NUL-separated arguments.
+ * " --" is split at spaces. A main process keeps NUL-separated arguments.
  */
 export function normalizeArgv(argv: string[]): string[] {
   if (argv.length === 1 && argv[0]?.includes(' --')) return argv[0].split(' ');
@@ -81,7 +81,7 @@ export function userDataDirOf(argv: string[]): string | undefined {
   return flag?.slice('--user-data-dir='.length);
 }
 
-/** Whether a process is a browser main process: a browser binary with no `--type=` argument. */
+/** Checks whether `argv` is a browser main process: a browser binary with no `--type=` argument. */
 export function isBrowserMain(argv: string[]): boolean {
   const [argv0] = argv;
   if (argv0 === undefined || !isBrowserExecutable(argv0)) return false;
@@ -92,8 +92,8 @@ export function isBrowserMain(argv: string[]): boolean {
  * Scans `procRoot` for Chromium browser processes and their profile folders,
  * and for defunct browser processes. Container processes are matched to
  * containers by pid namespace and their paths translated through the
- * container's mounts; when the engine cannot be reached, they are reported
- * without a container and the scan says so in `problems`.
+ * container's mounts. When the engine cannot be reached, they are reported
+ * without a container and `problems` records why.
  */
 export async function scanBrowsers(options: ScanOptions): Promise<BrowserScan> {
   const processes = await readProcesses(options.procRoot, options.signal);

@@ -65,7 +65,7 @@ export async function readPidNamespace(procRoot: string, pid: number): Promise<s
   }
 }
 
-/** Reads the current working directory of a process, as that process sees it. */
+/** Reads the current working directory of a process, relative to that process's root. */
 export async function readCwd(procRoot: string, pid: number): Promise<string | null> {
   try {
     return await readlink(path.join(procRoot, String(pid), 'cwd'));

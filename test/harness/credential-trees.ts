@@ -26,12 +26,12 @@ export const goneContainerHostname = 'a1b2c3d4e5f6';
 
 /**
  * Creates an adversarial credentials tree under `root`, with `outside` a
- * folder outside it that must never be touched: a symlinked session folder
- * leading to `outside`, a session folder holding a symlink to `outside`,
- * odd names (space, newline, unicode, leading dash), a plain file named
- * session-*, a bare `session` folder, and stale locks (this machine's
- * hostname with a pid that no longer runs; a container hostname that no
- * running container has).
+ * folder outside it that must never be touched. The tree has a symlinked
+ * session folder leading to `outside` and a session folder containing a
+ * symlink to `outside`. It has odd names (space, newline, unicode, leading
+ * dash), a plain file named session-* and a bare `session` folder. Two stale
+ * locks name this machine with a pid that no longer runs, and a container
+ * hostname that no running container has.
  */
 export async function buildAdversarialTree(root: string, outside: string): Promise<void> {
   await mkdir(outside, { recursive: true });
@@ -70,7 +70,7 @@ export async function writeLock(folder: string, target: string): Promise<void> {
   await symlink(target, path.join(folder, 'SingletonLock'));
 }
 
-/** A pid that ran a moment ago and has exited, for a lock whose browser is gone. */
+/** Returns a pid that ran a moment ago and has exited, for a lock whose browser is gone. */
 export function deadPid(): number {
   const result = spawnSync('true');
   if (result.pid === undefined) throw new Error('could not run true to obtain a dead pid');
@@ -117,7 +117,7 @@ function captureStream(): CapturedStream {
 }
 
 /**
- * A command context for tests: the given config (validated by the real
+ * Builds a command context for tests: the given config (validated by the real
  * schema), captured stdout and stderr, and a stdin that is or is not a TTY.
  */
 export function commandContext(

@@ -29,7 +29,7 @@ let creds: string;
 let fakeBrowser: string;
 
 beforeAll(async () => {
-  host = requireDockerHost();
+  host = await requireDockerHost();
   project = uniqueProject('wr-c2');
   base = await mkdtemp('/tmp/wr-c2-containers-');
   creds = path.join(base, 'creds');

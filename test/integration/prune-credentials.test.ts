@@ -29,7 +29,7 @@ afterAll(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-/** A fresh folder per test: `<case>/creds` for credentials, `<case>/outside` next to it. */
+/** Creates a fresh folder per test: `<case>/creds` for credentials, `<case>/outside` next to it. */
 async function caseFolders() {
   caseNumber += 1;
   const folder = path.join(base, `case-${caseNumber}`);
@@ -220,6 +220,23 @@ describe('prune-credentials', () => {
     expect(await snapshotTree(creds)).toEqual(before);
   });
 
+  it.each([
+    ['n', 'skipped', true],
+    ['y', 'deleted', false],
+  ])('prune confirmation answered %s', async (answer, action, remains) => {
+    const { creds } = await caseFolders();
+    await sessionFolder(creds, 'session-x');
+    const context = commandContext(configFor(creds), { stdinIsTTY: true });
+
+    const pending = run({}, context);
+    await answerPrompt(context, answer);
+    const result = await pending;
+
+    expect(context.streams.stderr.text()).toContain('session-x');
+    expect(entry(result.data, creds, 'session-x').action).toBe(action);
+    expect(existsSync(path.join(creds, 'session-x'))).toBe(remains);
+  });
+
   it('prune reports half-way failure', async () => {
     const { creds } = await caseFolders();
     const broken = await sessionFolder(creds, 'session-broken');
@@ -247,6 +264,16 @@ describe('prune-credentials', () => {
     }
   });
 });
+
+/** Waits for the confirmation prompt on stderr, then types the answer on stdin. */
+async function answerPrompt(context: ReturnType<typeof commandContext>, answer: string) {
+  const deadline = Date.now() + 10_000;
+  while (!context.streams.stderr.text().includes('(y/N)')) {
+    if (Date.now() > deadline) throw new Error('no confirmation prompt on stderr within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  (context.streams.stdin as unknown as NodeJS.WritableStream).write(`${answer}\n`);
+}
 
 function mountReadOnly(folder: string): void {
   const bind = spawnSync('mount', ['--bind', folder, folder], { encoding: 'utf8' });

@@ -78,9 +78,8 @@ export function evaluateCredentials(
     : findings.length > 0
       ? 'warn'
       : 'ok';
-  const ordered = [...findings].sort((a, b) =>
-    a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1,
-  );
+  const failures = findings.filter((finding) => finding.status === 'fail');
+  const ordered = [...failures, ...findings.filter((finding) => finding.status !== 'fail')];
   const summaryParts = ordered.map((finding) => finding.summary);
   summaryParts.push(overview(folders));
   if (scan.problems.length > 0) summaryParts.push(scan.problems.join('; '));

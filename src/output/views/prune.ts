@@ -4,7 +4,7 @@ import type { PruneAction } from '../../disk/prune.js';
 import { formatBytes } from '../format.js';
 import { createChalk, type OutputOptions } from '../style.js';
 
-/** The prune report as a table (folder, connection, size, action, reason) and the total reclaimed. */
+/** Renders the prune report as a table (folder, connection, size, action, reason) and the total reclaimed. */
 export function pruneView(report: PruneReport, options: OutputOptions): string {
   const chalk = createChalk(options);
   const paint: Record<PruneAction, (text: string) => string> = {
@@ -32,9 +32,7 @@ export function pruneView(report: PruneReport, options: OutputOptions): string {
   }
   const lines = [`credentials folder: ${report.credentialsPath}`, table.toString()];
   const total = formatBytes(report.reclaimedBytes);
-  lines.push(
-    report.dryRun ? `would reclaim ${total} (dry run: nothing deleted)` : `reclaimed ${total}`,
-  );
+  lines.push(report.dryRun ? `would reclaim ${total}` : `reclaimed ${total}`);
   const failed = report.folders.filter((folder) => folder.action === 'failed');
   if (failed.length > 0) {
     lines.push(
