@@ -52,8 +52,9 @@ export function parseLockTarget(target: string): SingletonLock {
 /**
  * Judges the lock of one profile folder. A lock is live when its hostname is
  * this machine's or a running container's, and a browser main process in that
- * pid namespace, with that pid, uses the folder (`usesFolder`) as its profile. It is unknown when the hostname is neither and containers could
- * not be listed, and stale otherwise.
+ * pid namespace, with that pid, uses the folder (`usesFolder`) as its profile.
+ * It is unknown when the holder may be a container process that the scan
+ * could not match to a container, and stale otherwise.
  */
 export function judgeLock(
   lock: SingletonLock,
@@ -61,28 +62,40 @@ export function judgeLock(
   usesFolder: (browser: BrowserProcess) => boolean,
 ): LockVerdict {
   if (lock.pid === null) {
-    return {
-      state: 'unknown',
-      reason: `lock target "${lock.target}" is not <hostname>-<pid>`,
-      container: null,
-    };
+    const reason = `lock target "${lock.target}" is not <hostname>-<pid>`;
+    return { state: 'unknown', reason, container: null };
   }
   const owners = ownersOf(lock.hostname, context);
+  for (const owner of owners) {
+    const holder = context.scan.browsers.find(
+      (browser) =>
+        belongsTo(browser, owner) && browser.namespacePid === lock.pid && usesFolder(browser),
+    );
+    if (holder) {
+      return { state: 'live', reason: `held by browser pid ${holder.pid}`, container: owner };
+    }
+  }
+  return noHolderVerdict(lock, owners, context.scan);
+}
+
+function noHolderVerdict(
+  lock: SingletonLock,
+  owners: Array<string | null>,
+  scan: BrowserScan,
+): LockVerdict {
   if (owners.length === 0) {
-    if (!context.scan.containersMatched) {
+    if (!scan.containersMatched) {
       const reason = `hostname "${lock.hostname}" is not this machine's, and running containers could not be listed`;
       return { state: 'unknown', reason, container: null };
     }
     const reason = `hostname "${lock.hostname}" is neither this machine's nor a running container's`;
     return { state: 'stale', reason, container: null };
   }
-  for (const owner of owners) {
-    const holder = context.scan.browsers.find(
-      (browser) =>
-        belongsTo(browser, owner) && browser.namespacePid === lock.pid && usesFolder(browser),
-    );
-    if (holder)
-      return { state: 'live', reason: `held by browser pid ${holder.pid}`, container: owner };
+  // A container sharing this machine's hostname (network_mode: host) may
+  // hold the lock from a pid namespace that could not be matched.
+  if (scan.browsers.some((browser) => !browser.onHost && !browser.container)) {
+    const reason = `no browser with pid ${lock.pid} found, but some container browsers could not be matched`;
+    return { state: 'unknown', reason, container: null };
   }
   const where = owners.map((owner) => (owner === null ? 'this machine' : `container ${owner}`));
   const reason = `no browser with pid ${lock.pid} on ${where.join(' or ')} uses this folder`;
