@@ -1,0 +1,227 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { configSchema, type Config } from '../../src/config/schema.js';
+import type { DockerEngine } from '../../src/docker/types.js';
+import { diskCheck } from '../../src/health/checks/disk.js';
+import { formatBytes } from '../../src/output/format.js';
+import { resolvePaths, type ResolvedPaths } from '../../src/health/paths.js';
+import type { CheckEnvironment } from '../../src/health/types.js';
+
+let base: string;
+let publicPath: string;
+let credentialsPath: string;
+let smallVolume: string;
+let mounted = false;
+
+function noDocker(): DockerEngine {
+  throw new Error('the disk check asked for the Docker engine although the paths are known');
+}
+
+function environment(config: Config, paths: () => Promise<ResolvedPaths>): CheckEnvironment {
+  return {
+    config,
+    configFile: path.join(base, 'wr.config.json'),
+    docker: noDocker,
+    paths,
+    procRoot: '/proc',
+    signal: new AbortController().signal,
+    now: () => new Date(),
+  };
+}
+
+/** Loads a real config file naming both folders, and resolves paths the way doctor does. */
+function configured(
+  diskFreePercent: number,
+  paths = { public: publicPath, credentials: credentialsPath },
+) {
+  const file = path.join(base, 'wr.config.json');
+  writeFileSync(file, JSON.stringify({ paths, thresholds: { diskFreePercent } }));
+  const { config } = loadConfig({ file, env: {}, cwd: base });
+  return environment(config, () => resolvePaths(config, noDocker));
+}
+
+function duAllocated(target: string): number {
+  const output = execFileSync('du', ['-s', '-x', '-B1', '--', target], { encoding: 'utf8' });
+  return Number(output.split('\t')[0]);
+}
+
+/** The share of free space on the filesystem of `target`, in percent, as the check computes it. */
+function freePercent(target: string): number {
+  const stats = statfsSync(target);
+  return (stats.bavail / stats.blocks) * 100;
+}
+
+beforeAll(() => {
+  base = mkdtempSync(path.join(tmpdir(), 'wr-c1-check-'));
+  publicPath = path.join(base, 'public');
+  credentialsPath = path.join(base, '.wwebjs_auth');
+  mkdirSync(path.join(publicPath, 'media'), { recursive: true });
+  mkdirSync(path.join(credentialsPath, 'session-bd_3', 'Default'), { recursive: true });
+  writeFileSync(path.join(publicPath, 'media', 'photo.jpg'), Buffer.alloc(300_000, 1));
+  writeFileSync(
+    path.join(credentialsPath, 'session-bd_3', 'Default', 'Cookies'),
+    Buffer.alloc(70_000, 2),
+  );
+
+  smallVolume = path.join(base, 'small');
+  mkdirSync(smallVolume);
+  const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', smallVolume], {
+    encoding: 'utf8',
+  });
+  if (mount.status !== 0) {
+    throw new Error(
+      `mounting a tmpfs on ${smallVolume} failed (run the tests as root): ${mount.stderr}`,
+    );
+  }
+  mounted = true;
+  mkdirSync(path.join(smallVolume, 'public'));
+});
+
+afterAll(() => {
+  if (mounted) execFileSync('umount', [smallVolume]);
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+describe('disk check', () => {
+  it('disk ok at zero threshold', async () => {
+    const outcome = await diskCheck.run(configured(0));
+
+    expect(outcome.status).toBe('ok');
+    expect(outcome.remedy).toBeNull();
+    expect(outcome.summary).toMatch(
+      /^public and credentials on \/.*: [\d.]+ \w+ free of [\d.]+ \w+ \(\d+%\)/,
+    );
+    expect(outcome.summary).toContain(`public ${formatBytes(duAllocated(publicPath))}`);
+  });
+
+  it('disk details paths from config', async () => {
+    const outcome = await diskCheck.run(configured(0));
+    const details = outcome.details as {
+      paths: Record<string, { path: string; source: string; bytes: number }>;
+      filesystems: Array<{ paths: string[]; total: number; available: number }>;
+    };
+
+    expect(details.paths.public).toMatchObject({
+      path: publicPath,
+      source: 'config',
+      bytes: duAllocated(publicPath),
+    });
+    expect(details.paths.credentials).toMatchObject({
+      path: credentialsPath,
+      source: 'config',
+      bytes: duAllocated(credentialsPath),
+    });
+    expect(details.filesystems).toHaveLength(1);
+    expect(details.filesystems[0]?.paths).toEqual([publicPath, credentialsPath]);
+    expect(details.filesystems[0]?.total).toBe(
+      statfsSync(publicPath).blocks * statfsSync(publicPath).bsize,
+    );
+  });
+
+  it('disk fails at high threshold', async () => {
+    const outcome = await diskCheck.run(configured(99.9));
+
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('is under 49.95% (half of the 99.9% threshold)');
+    expect(outcome.summary).toContain('corrupts its IndexedDB and loses the WhatsApp login');
+    expect(outcome.remedy).toContain('wr prune-credentials');
+    expect(outcome.remedy).toContain(`archive old chat media from ${publicPath}`);
+  });
+
+  it('disk warns under threshold', async () => {
+    const share = freePercent(publicPath);
+    const threshold = Math.min(99.9, Math.ceil(share * 1.5));
+
+    const outcome = await diskCheck.run(configured(threshold));
+
+    expect(share).toBeGreaterThanOrEqual(threshold / 2);
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toContain(`is under the ${threshold}% threshold`);
+    expect(outcome.summary).not.toContain('IndexedDB');
+    expect(outcome.remedy).toContain('wr prune-credentials');
+  });
+
+  it('disk fails on small filesystem', async () => {
+    const small = path.join(smallVolume, 'public');
+
+    const outcome = await diskCheck.run(
+      configured(0, { public: small, credentials: credentialsPath }),
+    );
+    const details = outcome.details as { filesystems: Array<{ mount: string; status: string }> };
+
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toMatch(
+      /^public on .*small \(tmpfs\): free space 16\.0 MiB is under the minimum of 1\.0 GiB/,
+    );
+    expect(details.filesystems).toHaveLength(2);
+    expect(
+      details.filesystems.find((filesystem) => filesystem.mount === smallVolume),
+    ).toMatchObject({ mount: smallVolume, status: 'fail' });
+  });
+
+  it('disk fails on missing path', async () => {
+    const missing = path.join(base, 'gone', '.wwebjs_auth');
+
+    const outcome = await diskCheck.run(
+      configured(0, { public: publicPath, credentials: missing }),
+    );
+    const details = outcome.details as {
+      paths: Record<string, { exists: boolean; bytes: number | null }>;
+    };
+
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain(
+      `paths.credentials ${missing} does not exist (set in ${path.join(base, 'wr.config.json')})`,
+    );
+    expect(outcome.remedy).toContain('set paths.credentials in');
+    expect(details.paths.credentials).toMatchObject({ exists: false, bytes: null });
+    expect(details.paths.public?.bytes).toBe(duAllocated(publicPath));
+  });
+
+  it('disk fails on file path', async () => {
+    const file = path.join(publicPath, 'media', 'photo.jpg');
+
+    const outcome = await diskCheck.run(
+      configured(0, { public: file, credentials: credentialsPath }),
+    );
+
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain(`paths.public ${file} is not a folder`);
+  });
+
+  it('disk warns on unresolved paths', async () => {
+    const config = configSchema.parse({ thresholds: { diskFreePercent: 0 } });
+
+    const outcome = await diskCheck.run(environment(config, () => resolvePaths(config, noDocker)));
+
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toContain(
+      'paths.public is not set and was not found: paths are not in the config and "project" is not set',
+    );
+    expect(outcome.summary).toContain('paths.credentials is not set and was not found');
+    expect(outcome.remedy).toContain('WR_PATHS_PUBLIC');
+    expect(outcome.remedy).toContain('WR_PATHS_CREDENTIALS');
+  });
+
+  it('disk names discovered source', async () => {
+    const config = configSchema.parse({ thresholds: { diskFreePercent: 0 } });
+    const source = 'mount /usr/src/app/.wwebjs_auth of container whatrestaurant-backend-1';
+    const paths: ResolvedPaths = {
+      public: null,
+      credentials: { path: credentialsPath, source },
+      problems: ['container whatrestaurant-backend-1 has no mount matching /public'],
+    };
+
+    const outcome = await diskCheck.run(environment(config, async () => paths));
+
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toContain(
+      `credentials ${formatBytes(duAllocated(credentialsPath))} (${credentialsPath}, found through ${source})`,
+    );
+    expect(outcome.summary).toContain('has no mount matching /public');
+  });
+});
