@@ -27,10 +27,10 @@ export function createDockerEngine(host: string, options: DockerEngineOptions = 
 
   return {
     version: async ({ signal }: EngineCallOptions = {}) => {
-      const answer = await callEngine(context, 'version', signal, (abortSignal) =>
+      const response = await callEngine(context, 'version', signal, (abortSignal) =>
         (docker.version as (options: object) => Promise<Dockerode.DockerVersion>)({ abortSignal }),
       );
-      return { version: answer.Version, apiVersion: answer.ApiVersion };
+      return { version: response.Version, apiVersion: response.ApiVersion };
     },
 
     listProjectContainers: async (project, { signal }: EngineCallOptions = {}) => {

@@ -1,7 +1,7 @@
 import { errnoCode, WrError } from '../errors.js';
 import { formatDuration } from '../output/format.js';
 
-/** Network errors that mean no engine answers at the configured address. */
+/** Network errors that mean no engine listens at the configured address. */
 const unreachableCodes = new Set([
   'ENOENT',
   'ECONNREFUSED',
@@ -25,7 +25,7 @@ const reasons: Record<string, string> = {
   EPERM: 'operation not permitted on the socket (EPERM)',
 };
 
-/** Builds the error every engine call throws when the engine does not answer. */
+/** Builds the error every engine call throws when the engine does not respond. */
 export function unreachableError(host: string, reason: string, cause?: unknown): WrError {
   return new WrError('DOCKER_UNREACHABLE', `Docker engine at ${host} is unreachable: ${reason}`, {
     hint:
@@ -47,7 +47,10 @@ export function engineError(
   timedOut: boolean,
 ): WrError {
   if (timedOut) {
-    return unreachableError(host, `no answer to ${operation} within ${formatDuration(timeoutMs)}`);
+    return unreachableError(
+      host,
+      `${operation} request timed out after ${formatDuration(timeoutMs)}`,
+    );
   }
   const code = errnoCode(error);
   if (code && unreachableCodes.has(code)) {
@@ -62,7 +65,7 @@ export function engineError(
   );
 }
 
-/** Returns the HTTP status of a dockerode error, if the engine answered with one. */
+/** Returns the HTTP status of a dockerode error, if the engine responded with one. */
 export function statusCode(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'statusCode' in error) {
     const status = (error as { statusCode: unknown }).statusCode;

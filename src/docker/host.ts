@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
 
-/** Where dockerode connects: a Unix socket, or a TCP host and port (plain HTTP). */
+/** Address of an engine: a Unix socket, or a TCP host and port (plain HTTP). */
 export type EngineAddress =
   { kind: 'unix'; socketPath: string } | { kind: 'tcp'; host: string; port: number };
 
@@ -17,7 +17,9 @@ export function parseEngineHost(host: string): EngineAddress {
   const tcp = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?$/.exec(host);
   if (tcp) {
     const port = Number(tcp[2]);
-    if (port > 0 && port < 65536) return { kind: 'tcp', host: tcp[1] as string, port };
+    if (port > 0 && port < 65536) {
+      return { kind: 'tcp', host: (tcp[1] as string).replace(/^\[(.*)\]$/, '$1'), port };
+    }
   }
   throw usageError(
     'CONFIG_INVALID',

@@ -7,7 +7,7 @@ export const serviceLabel = 'com.docker.compose.service';
 /** The engine's zero time, which `StartedAt` holds for a container never started. */
 const zeroTime = '0001-01-01T00:00:00Z';
 
-/** Maps the engine's inspect answer to the fields `wr` uses. */
+/** Maps the engine's inspect response to the fields `wr` uses. */
 export function toContainerInfo(inspect: Dockerode.ContainerInspectInfo): ContainerInfo {
   const labels = inspect.Config?.Labels ?? {};
   const name = inspect.Name.replace(/^\//, '');

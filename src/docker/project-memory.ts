@@ -4,7 +4,7 @@ export interface ContainerWithMemory {
   container: ContainerInfo;
   /** Null when the container is not running or the engine returned empty stats. */
   memory: ContainerMemory | null;
-  /** Why the stats could not be read, when the stats call itself failed. */
+  /** Error message of a failed stats call, or null. */
   memoryError: string | null;
 }
 

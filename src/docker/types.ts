@@ -43,7 +43,7 @@ export interface EngineCallOptions {
 /**
  * The engine operations `wr` uses; only src/docker talks to dockerode. Every
  * call has its own time limit and throws a WrError with code
- * DOCKER_UNREACHABLE naming the host when the engine does not answer.
+ * DOCKER_UNREACHABLE naming the host when the engine does not respond.
  */
 export interface DockerEngine {
   /** Engine version and API version. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import Dockerode from 'dockerode';
-import { inject } from 'vitest';
 
 /** A service container to create the way `docker compose up` (v2) would. */
 export interface ServiceContainerSpec {
@@ -33,8 +32,13 @@ export interface ServiceContainerSpec {
 
 const milliseconds = 1_000_000;
 
-/** Returns the host of this test run's private dockerd, or throws why it did not start. */
-export function requireDockerHost(): string {
+/**
+ * Returns the host of this test run's private dockerd, or throws why it did
+ * not start. vitest is imported here only, so the sandbox can use the rest of
+ * this module outside a test run.
+ */
+export async function requireDockerHost(): Promise<string> {
+  const { inject } = await import('vitest');
   const host = inject('dockerHost');
   if (host) return host;
   throw new Error(
@@ -145,12 +149,12 @@ export async function removeProject(host: string, project: string): Promise<void
   );
 }
 
-/** A project name no other test uses, so tests can share one dockerd. */
+/** Returns a project name no other test uses, so tests can share one dockerd. */
 export function uniqueProject(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Waits until `predicate` holds for the container's inspect answer, or throws after timeoutMs. */
+/** Waits until `predicate` is true for the container's inspect response, or throws after timeoutMs. */
 export async function waitForContainer(
   host: string,
   id: string,

@@ -103,12 +103,14 @@ async function waitForPing(socketPath: string, child: ChildProcess): Promise<voi
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`dockerd exited (${child.exitCode ?? child.signalCode}) before answering`);
+      throw new Error(
+        `dockerd exited (${child.exitCode ?? child.signalCode}) before responding to /_ping`,
+      );
     }
     if (await ping(socketPath)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`dockerd did not answer /_ping on ${socketPath} within ${startTimeoutMs} ms`);
+  throw new Error(`dockerd on ${socketPath}: /_ping timed out after ${startTimeoutMs} ms`);
 }
 
 function ping(socketPath: string): Promise<boolean> {

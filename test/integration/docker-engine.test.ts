@@ -26,7 +26,7 @@ describe('docker engine against a private dockerd', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    host = requireDockerHost();
+    host = await requireDockerHost();
     engine = createDockerEngine(host);
     folder = await mkdtemp('/tmp/wr-A-engine-');
     await buildBusyboxImage(host, { tag: image });
@@ -127,7 +127,7 @@ describe('docker engine unreachable', () => {
   beforeAll(async () => {
     folder = await mkdtemp('/tmp/wr-A-unreachable-');
     const socketPath = path.join(folder, 'silent.sock');
-    // Reads requests and never answers, like a hung engine. Reading lets the
+    // Reads requests and never responds, like a hung engine. Reading lets the
     // server see the client close, so close() below can finish.
     silent = net.createServer((socket) => socket.resume());
     await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
@@ -177,7 +177,7 @@ describe('docker engine unreachable', () => {
     expect(performance.now() - started).toBeLessThan(2000);
     expect((error as WrError).code).toBe('DOCKER_UNREACHABLE');
     expect((error as WrError).message).toBe(
-      `Docker engine at ${silentHost} is unreachable: no answer to version within 300 ms`,
+      `Docker engine at ${silentHost} is unreachable: version request timed out after 300 ms`,
     );
   });
 

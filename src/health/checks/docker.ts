@@ -1,0 +1,194 @@
+import { parseDuration } from '../../config/units.js';
+import type { Config } from '../../config/schema.js';
+import { listProjectMemory, type ContainerWithMemory } from '../../docker/project-memory.js';
+import { WrError } from '../../errors.js';
+import { formatBytes, formatDuration, formatPercent } from '../../output/format.js';
+import type { Check, CheckOutcome } from '../types.js';
+
+/** One container as the docker check reports it. */
+interface ContainerReport {
+  name: string;
+  service: string;
+  state: string;
+  health: string | null;
+  startedAt: string | null;
+  uptimeMs: number | null;
+  restartCount: number;
+  /** Whether this backend container has run longer than thresholds.uptime. */
+  overUptime: boolean;
+  memory: { usageBytes: number; limitBytes: number; percent: number } | null;
+  /** Reasons for a fail: not running, unhealthy, restarting. */
+  problems: string[];
+  /** Reasons for a warn: restarts, memory or uptime over the thresholds. */
+  warnings: string[];
+}
+
+/**
+ * Checks that the Docker engine responds and that every container of the
+ * compose project runs, is healthy and stays under the memory and uptime
+ * thresholds.
+ */
+export const dockerCheck: Check = {
+  id: 'docker',
+  title: 'Docker',
+  async run(environment) {
+    const { config, signal } = environment;
+    const host = config.docker.host ?? '';
+    const engine = environment.docker();
+
+    let version: { version: string; apiVersion: string };
+    try {
+      version = await engine.version({ signal });
+    } catch (error) {
+      return engineFailure(error, { host });
+    }
+    const details: Record<string, unknown> = { engine: { ...version, host }, containers: [] };
+    const headline = `Docker ${version.version} at ${host}`;
+    if (!config.project) {
+      return {
+        status: 'skip',
+        summary: `${headline}; "project" is not set, so there are no compose containers to check`,
+        details,
+        remedy: 'set project in wr.config.json',
+      };
+    }
+
+    let listed: ContainerWithMemory[];
+    try {
+      listed = await listProjectMemory(engine, config.project, signal);
+    } catch (error) {
+      return engineFailure(error, details);
+    }
+    if (listed.length === 0) return noContainers(headline, config.project, details);
+
+    const reports = listed.map((entry) => reportContainer(entry, config, environment.now()));
+    details.containers = reports;
+    return judge(headline, config, reports, details);
+  },
+};
+
+function engineFailure(error: unknown, details: Record<string, unknown>): CheckOutcome {
+  if (!(error instanceof WrError)) throw error;
+  return { status: 'fail', summary: error.message, details, remedy: error.hint ?? null };
+}
+
+function noContainers(
+  headline: string,
+  project: string,
+  details: Record<string, unknown>,
+): CheckOutcome {
+  return {
+    status: 'fail',
+    summary: `${headline}: no containers have the label com.docker.compose.project=${project}`,
+    details,
+    remedy: `check "project" in wr.config.json against docker ps -a --filter label=com.docker.compose.project=${project}, or start the stack with docker compose up -d`,
+  };
+}
+
+function reportContainer(
+  { container, memory }: ContainerWithMemory,
+  config: Config,
+  now: Date,
+): ContainerReport {
+  const running = container.state === 'running';
+  const uptimeMs =
+    running && container.startedAt ? now.getTime() - container.startedAt.getTime() : null;
+  const report: ContainerReport = {
+    name: container.name,
+    service: container.service,
+    state: container.state,
+    health: container.health,
+    startedAt: container.startedAt?.toISOString() ?? null,
+    uptimeMs,
+    restartCount: container.restartCount,
+    overUptime: false,
+    memory: memory && {
+      ...memory,
+      percent: memory.limitBytes > 0 ? (memory.usageBytes / memory.limitBytes) * 100 : 0,
+    },
+    problems: [],
+    warnings: [],
+  };
+  addFindings(report, config);
+  return report;
+}
+
+function addFindings(report: ContainerReport, config: Config): void {
+  if (report.state === 'restarting') report.problems.push('is restarting');
+  else if (report.state !== 'running') report.problems.push(`is ${report.state}, not running`);
+  if (report.health === 'unhealthy') report.problems.push('is unhealthy');
+
+  if (report.restartCount > 0) {
+    report.warnings.push(`restarted ${report.restartCount} time(s) by its restart policy`);
+  }
+  const { ramPercent, uptime } = config.thresholds;
+  if (report.memory && report.memory.percent > ramPercent) {
+    report.warnings.push(
+      `uses ${formatPercent(report.memory.percent / 100)} of its memory limit (over ${ramPercent}%)`,
+    );
+  }
+  const uptimeLimitMs = parseDuration(uptime) ?? Infinity;
+  if (
+    report.service === config.backendService &&
+    report.uptimeMs !== null &&
+    report.uptimeMs > uptimeLimitMs
+  ) {
+    report.overUptime = true;
+    report.warnings.push(
+      `up ${formatDuration(report.uptimeMs)}, over the ${uptime} uptime threshold; whatsapp-web.js and Chromium never give memory back`,
+    );
+  }
+}
+
+function judge(
+  headline: string,
+  config: Config,
+  reports: ContainerReport[],
+  details: Record<string, unknown>,
+): CheckOutcome {
+  const failing = reports.filter((report) => report.problems.length > 0);
+  const warning = reports.filter((report) => report.warnings.length > 0);
+  const listing = reports.map(describeContainer).join('; ');
+  if (failing.length > 0) {
+    const findings = failing.map((report) => `${report.name} ${report.problems.join(' and ')}`);
+    return {
+      status: 'fail',
+      summary: `${headline}: ${findings.join('; ')}. Containers: ${listing}`,
+      details,
+      remedy: restartRemedy(failing, false),
+    };
+  }
+  if (warning.length > 0) {
+    const findings = warning.map((report) => `${report.name} ${report.warnings.join(' and ')}`);
+    const uptimeWarning = warning.some((report) => report.overUptime);
+    return {
+      status: 'warn',
+      summary: `${headline}: ${findings.join('; ')}. Containers: ${listing}`,
+      details,
+      remedy: restartRemedy(warning, uptimeWarning),
+    };
+  }
+  return {
+    status: 'ok',
+    summary: `${headline}: ${reports.length} container(s) of ${config.project} running. ${listing}`,
+    details,
+    remedy: null,
+  };
+}
+
+/** `wr restart <service>` when one service is concerned, the soft restart of the stack otherwise. */
+function restartRemedy(reports: ContainerReport[], wholeStack: boolean): string {
+  const services = [...new Set(reports.map((report) => report.service))];
+  if (wholeStack || services.length !== 1) return 'wr restart --all';
+  return `wr restart ${services[0]}`;
+}
+
+/** `backend-1 running (healthy), up 2d 4h, 0 restarts, 1.2 GiB of 4.0 GiB (30%)`, or `-` for memory. */
+function describeContainer(report: ContainerReport): string {
+  const state = report.health ? `${report.state} (${report.health})` : report.state;
+  const uptime = report.uptimeMs === null ? '' : `, up ${formatDuration(report.uptimeMs)}`;
+  const memory = report.memory
+    ? `${formatBytes(report.memory.usageBytes)} of ${formatBytes(report.memory.limitBytes)} (${formatPercent(report.memory.percent / 100)})`
+    : '-';
+  return `${report.name} ${state}${uptime}, ${report.restartCount} restarts, memory ${memory}`;
+}
