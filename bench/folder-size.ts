@@ -14,7 +14,7 @@ export interface FolderSizeBench {
   wrSeconds: number;
   /** wrSeconds / duSeconds; the target is at most 1.5. */
   ratio: number;
-  /** How `allocatedBytes` measured the tree: "du" (coreutils) or "walk" (Node). */
+  /** Method `allocatedBytes` used: "du" (coreutils) or "walk" (Node). */
   method: string;
 }
 

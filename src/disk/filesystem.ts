@@ -143,7 +143,7 @@ export function parseMountInfoLine(line: string): MountEntry | null {
   };
 }
 
-/** The kernel writes space, tab, newline and backslash in mountinfo as octal escapes such as `\040`. */
+/** Decodes the octal escapes (`\040`) that the kernel writes in mountinfo for space, tab, newline and backslash. */
 function unescapeMountField(field: string): string {
   return field.replace(/\\([0-7]{3})/g, (_, octal: string) =>
     String.fromCharCode(parseInt(octal, 8)),

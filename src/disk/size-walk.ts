@@ -8,7 +8,7 @@ export interface UnreadableEntry {
   code: string;
 }
 
-/** What one sizing pass found, shared by the `du` and Node walk methods. */
+/** Totals and read errors of one sizing pass, the same for the `du` and Node walk methods. */
 export interface SizingTally {
   /** Allocated bytes per root. */
   bytes: Map<string, number>;
@@ -21,7 +21,7 @@ export interface SizingTally {
 
 export const maxUnreadableListed = 20;
 
-/** Requests in flight at once; 32 to 128 all ran about twice as fast as 8 on 200,000 files. */
+/** Requests in flight at once. On the 200,000-file benchmark tree (2 cores), 32 to 128 ran about twice as fast as 8. */
 const concurrency = 64;
 
 /** Errors that mean an entry was removed or replaced while the walk ran. */
@@ -57,8 +57,8 @@ interface WalkState {
 }
 
 /**
- * One root's walk. It uses callbacks rather than fs/promises because the
- * promise wrappers made the walk more than twice as slow.
+ * One root's walk. It uses callbacks rather than fs/promises because with
+ * the promise wrappers the benchmark tree took 1.9 s instead of 0.75 s.
  */
 class ParallelWalk {
   private readonly queue: string[];

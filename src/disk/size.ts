@@ -38,7 +38,7 @@ export interface SizeOptions {
 
 export interface FolderSizes extends SizingTally {
   method: 'du' | 'walk';
-  /** Why `du` could not measure, when the Node walk did instead; else null. */
+  /** Reason `du` could not measure, when the Node walk did instead; else null. */
   fallbackReason: string | null;
   /** Paths that do not exist; each measures 0. */
   missing: string[];
@@ -144,7 +144,7 @@ function runDu(
 /**
  * Parses `du -0` records (`<bytes>\t<path>\0`). `du` prints no record for a
  * root already counted under an earlier one. Returns a reason instead when
- * there is no record or one names a path that was not asked for.
+ * there is no record or one names a path that was not requested.
  */
 function parseDuOutput(output: string, roots: string[]): Map<string, number> | string {
   const bytes = new Map<string, number>();

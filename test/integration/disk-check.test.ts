@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
@@ -10,6 +11,9 @@ import { diskCheck } from '../../src/health/checks/disk.js';
 import { formatBytes } from '../../src/output/format.js';
 import { resolvePaths, type ResolvedPaths } from '../../src/health/paths.js';
 import type { CheckEnvironment } from '../../src/health/types.js';
+
+const checkModule = fileURLToPath(new URL('../../src/health/checks/disk.ts', import.meta.url));
+const schemaModule = fileURLToPath(new URL('../../src/config/schema.ts', import.meta.url));
 
 let base: string;
 let publicPath: string;
@@ -49,7 +53,7 @@ function duAllocated(target: string): number {
   return Number(output.split('\t')[0]);
 }
 
-/** The share of free space on the filesystem of `target`, in percent, as the check computes it. */
+/** Returns the share of free space on the filesystem of `target`, in percent, as the check computes it. */
 function freePercent(target: string): number {
   const stats = statfsSync(target);
   return (stats.bavail / stats.blocks) * 100;
@@ -224,4 +228,57 @@ describe('disk check', () => {
     );
     expect(outcome.summary).toContain('has no mount matching /public');
   });
+
+  it('disk warns on unreadable entries', () => {
+    const locked = path.join(publicPath, 'locked');
+    mkdirSync(locked);
+    writeFileSync(path.join(locked, 'video.mp4'), Buffer.alloc(40_000, 5));
+    chmodSync(base, 0o755);
+    chmodSync(locked, 0o000);
+
+    const outcome = runCheckAsNobody();
+
+    expect(outcome.status).toBe('warn');
+    expect(outcome.summary).toContain(
+      `size of public is incomplete: 1 entry could not be read (first: ${locked}: EACCES)`,
+    );
+    expect(outcome.remedy).toBe('rerun as root: sudo wr doctor --check disk');
+    chmodSync(locked, 0o755);
+    rmSync(locked, { recursive: true });
+  });
 });
+
+/** Runs the disk check as user nobody, because root reads any folder whatever its mode. */
+function runCheckAsNobody(): { status: string; summary: string; remedy: string | null } {
+  const paths = {
+    public: { path: publicPath, source: 'config' },
+    credentials: { path: credentialsPath, source: 'config' },
+    problems: [],
+  };
+  const script = `
+    import { diskCheck } from ${JSON.stringify(checkModule)};
+    import { configSchema } from ${JSON.stringify(schemaModule)};
+    const config = configSchema.parse({ thresholds: { diskFreePercent: 0 } });
+    const outcome = await diskCheck.run({
+      config,
+      configFile: null,
+      docker: () => { throw new Error('no Docker engine in this test'); },
+      paths: async () => (${JSON.stringify(paths)}),
+      procRoot: '/proc',
+      signal: new AbortController().signal,
+      now: () => new Date(),
+    });
+    console.log(JSON.stringify(outcome));`;
+  const asRoot = process.getuid?.() === 0;
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', script],
+    {
+      encoding: 'utf8',
+      cwd: path.dirname(checkModule),
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    },
+  );
+  if (child.status !== 0) throw new Error(`disk check as nobody failed: ${child.stderr}`);
+  return JSON.parse(child.stdout);
+}

@@ -8,7 +8,7 @@ import type { Check, CheckEnvironment, CheckOutcome, CheckStatus } from '../type
 
 /**
  * Floors under which a filesystem fails whatever thresholds.diskFreePercent
- * says, so that a large disk with a low percentage still fails before it
+ * is, so that a large disk with a low percentage still fails before it
  * fills. NOTE: chosen, not measured: 1 GiB leaves a few Chromium profiles
  * room to keep writing, and 10,000 inodes room for their many small files.
  */
@@ -39,14 +39,14 @@ interface Finding {
 interface PathReport extends ResolvedPath {
   exists: boolean;
   bytes: number | null;
-  /** How the folder was measured and what could not be read. */
+  /** Sizing method and unreadable entries, or null when the folder was not measured. */
   sizing: Omit<FolderSizes, 'bytes' | 'missing'> | null;
 }
 
-/** How full one filesystem is, rated on free space and free inodes separately. */
+/** Rating of one filesystem, on free space and free inodes separately. */
 export interface FilesystemRating {
   status: CheckStatus;
-  /** Why the status is not ok, e.g. "free space 4.0% is under 5% (half of the 10% threshold)". */
+  /** Reasons for a status other than ok, e.g. "free space 4.0% is under 5% (half of the 10% threshold)". */
   reasons: string[];
 }
 
@@ -202,7 +202,7 @@ function missingFinding(
   };
 }
 
-/** Measures each folder on its own, so that each size is complete even if one holds the other. */
+/** Measures each folder on its own, so that each size is complete even if one contains the other. */
 async function measurePaths(
   keys: PathKey[],
   reports: Record<PathKey, PathReport | null>,
@@ -219,9 +219,12 @@ async function measurePaths(
       report.sizing = sizing;
       if (sizing.unreadableCount === 0) return;
       const first = sizing.unreadable[0];
+      const count = sizing.unreadableCount;
+      const entries = count === 1 ? '1 entry' : `${count} entries`;
+      const example = first ? ` (first: ${first.path}: ${first.code})` : '';
       findings.push({
         status: 'warn',
-        text: `size of ${key} is incomplete: ${sizing.unreadableCount} entries could not be read${first ? ` (first: ${first.path}: ${first.code})` : ''}`,
+        text: `size of ${key} is incomplete: ${entries} could not be read${example}`,
         remedy: 'rerun as root: sudo wr doctor --check disk',
       });
     }),
