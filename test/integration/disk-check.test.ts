@@ -130,7 +130,7 @@ describe('disk check', () => {
     const outcome = await diskCheck.run(configured(99.9));
 
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toContain('is under 49.95% (half of the 99.9% threshold)');
+    expect(outcome.summary).toContain('is under 49.95%, half of the 99.9% threshold');
     expect(outcome.summary).toContain('corrupts its IndexedDB and loses the WhatsApp login');
     expect(outcome.remedy).toContain('wr prune-credentials');
     expect(outcome.remedy).toContain(`archive old chat media from ${publicPath}`);
@@ -179,7 +179,7 @@ describe('disk check', () => {
 
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain(
-      `paths.credentials ${missing} does not exist (set in ${path.join(base, 'wr.config.json')})`,
+      `paths.credentials ${missing} does not exist (from ${path.join(base, 'wr.config.json')} or WR_PATHS_CREDENTIALS)`,
     );
     expect(outcome.remedy).toContain('set paths.credentials in');
     expect(details.paths.credentials).toMatchObject({ exists: false, bytes: null });

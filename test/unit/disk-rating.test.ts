@@ -37,7 +37,7 @@ describe('rateFilesystem', () => {
     const rating = rateFilesystem(filesystem(0.04), 10);
 
     expect(rating.status).toBe('fail');
-    expect(rating.reasons[0]).toContain('under 5% (half of the 10% threshold)');
+    expect(rating.reasons[0]).toContain('under 5%, half of the 10% threshold');
   });
 
   it('rating fails under byte floor', () => {

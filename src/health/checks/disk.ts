@@ -46,7 +46,7 @@ interface PathReport extends ResolvedPath {
 /** Rating of one filesystem, on free space and free inodes separately. */
 export interface FilesystemRating {
   status: CheckStatus;
-  /** Reasons for a status other than ok, e.g. "free space 4.0% is under 5% (half of the 10% threshold)". */
+  /** Reasons for a status other than ok, e.g. "free space 4.0% is under 5%, half of the 10% threshold". */
   reasons: string[];
 }
 
@@ -131,7 +131,7 @@ function rateShare(
   }
   if (share * 100 < diskFreePercent / 2) {
     reasons.push(
-      `${what} ${shown} is under ${diskFreePercent / 2}% (half of the ${diskFreePercent}% threshold)`,
+      `${what} ${shown} is under ${diskFreePercent / 2}%, half of the ${diskFreePercent}% threshold`,
     );
     return 'fail';
   }
@@ -193,12 +193,13 @@ function missingFinding(
   problem: string,
   configFile: string,
 ): Finding {
-  const { key: configKey, holds } = configKeys[key];
-  const from = entry.source === 'config' ? `set in ${configFile}` : `from ${entry.source}`;
+  const { key: configKey, variable, holds } = configKeys[key];
+  // The config file and the environment variable both show as source "config".
+  const from = entry.source === 'config' ? `${configFile} or ${variable}` : entry.source;
   return {
     status: 'fail',
-    text: `${configKey} ${entry.path} ${problem} (${from})`,
-    remedy: `set ${configKey} in ${configFile} to the folder that holds ${holds}`,
+    text: `${configKey} ${entry.path} ${problem} (from ${from})`,
+    remedy: `set ${configKey} in ${configFile} (or ${variable}) to the folder that holds ${holds}`,
   };
 }
 
@@ -249,7 +250,7 @@ function filesystemFinding(
   const consequence = filesystem.status === 'fail' ? `; ${fullDiskConsequence}` : '';
   return {
     status: filesystem.status,
-    text: `${where}: ${filesystem.reasons.join(' and ')} (${numbers})${consequence}`,
+    text: `${where}: ${filesystem.reasons.join(' and ')}; ${numbers}${consequence}`,
     remedy: `wr prune-credentials; then ${archive}; keep over ${diskFreePercent}% free`,
   };
 }
