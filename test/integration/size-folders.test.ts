@@ -32,8 +32,8 @@ function duAllocated(paths: string[]): Map<string, number> {
   });
   const sizes = new Map<string, number>();
   for (const record of output.split('\0').filter(Boolean)) {
-    const [bytes, name] = record.split('\t') as [string, string];
-    sizes.set(name, Number(bytes));
+    const tab = record.indexOf('\t');
+    sizes.set(record.slice(tab + 1), Number(record.slice(0, tab)));
   }
   return sizes;
 }
@@ -134,6 +134,17 @@ describe.each(methods)('size with %s', (method, options) => {
     expect(result.missing).toEqual([missing]);
     expect(result.bytes.get(missing)).toBe(0);
     expect(result.bytes.get(tree)).toBe(duAllocated([tree]).get(tree));
+  });
+
+  it('size keys odd root names', async () => {
+    const odd = path.join(tree, "odd name\nwith newline and 'quotes'");
+    const tabbed = path.join(base, 'tab\tname');
+    mkdirSync(tabbed, { recursive: true });
+
+    const sizes = await allocatedBytes([odd, tabbed], options);
+
+    expect([...sizes.keys()]).toEqual([odd, tabbed]);
+    expect(sizes).toEqual(duAllocated([odd, tabbed]));
   });
 
   it('size stops on abort', async () => {
