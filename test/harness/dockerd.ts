@@ -17,6 +17,19 @@ export interface PrivateDockerd {
   stop(): Promise<void>;
 }
 
+export interface StartDockerdOptions {
+  /** Storage drivers to try in order (default overlay2, then vfs). */
+  storageDrivers?: string[];
+  /** Name of the daemon executable, looked up in PATH (default dockerd). */
+  executable?: string;
+  /**
+   * Lets the daemon outlive this process, as the sandbox needs: it runs in its
+   * own process group and is not waited for. Stop it later with
+   * stopDetachedDockerd(root).
+   */
+  detached?: boolean;
+}
+
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 15_000;
 
@@ -28,29 +41,31 @@ const stopTimeoutMs = 15_000;
  * daemon: the socket, data root, exec root, pidfile and config file all live
  * in the folder.
  */
-export async function startDockerd(): Promise<PrivateDockerd> {
-  const dockerd = findExecutable('dockerd');
+export async function startDockerd(options: StartDockerdOptions = {}): Promise<PrivateDockerd> {
+  const dockerd = findExecutable(options.executable ?? 'dockerd');
   const root = await mkdtemp('/tmp/wr-dockerd-');
   const socketPath = path.join(root, 'docker.sock');
   await writeFile(path.join(root, 'daemon.json'), '{}\n');
 
   let lastError: Error | undefined;
-  for (const storageDriver of ['overlay2', 'vfs']) {
-    const child = launch(dockerd, root, socketPath, storageDriver);
+  const storageDrivers = options.storageDrivers ?? ['overlay2', 'vfs'];
+  for (const storageDriver of storageDrivers) {
+    const child = launch(dockerd, root, socketPath, storageDriver, options.detached ?? false);
     try {
       await waitForPing(socketPath, child);
-      const host = `unix://${socketPath}`;
-      return { host, socketPath, root, storageDriver, stop: () => stopDockerd(child, root, host) };
+      if (options.detached) child.unref();
+      const stop = () => stopDockerdAt(root, child.pid as number);
+      return { host: `unix://${socketPath}`, socketPath, root, storageDriver, stop };
     } catch (error) {
       lastError = error as Error;
-      await endProcess(child);
+      await endProcess(child.pid as number, root);
       await unmountUnder(root);
     }
   }
   const log = await readFile(path.join(root, 'dockerd.log'), 'utf8').catch(() => '');
   await removeFolder(root);
   throw new Error(
-    `dockerd did not start with overlay2 nor vfs: ${lastError?.message}\n` +
+    `dockerd did not start with storage driver ${storageDrivers.join(' nor ')}: ${lastError?.message}\n` +
       `last lines of its log:\n${log.split('\n').slice(-15).join('\n')}`,
   );
 }
@@ -74,6 +89,7 @@ function launch(
   root: string,
   socketPath: string,
   storageDriver: string,
+  detached: boolean,
 ): ChildProcess {
   const log = openSync(path.join(root, 'dockerd.log'), 'a');
   const child = spawn(
@@ -91,6 +107,7 @@ function launch(
       '--shutdown-timeout=2',
     ],
     {
+      detached,
       stdio: ['ignore', log, log],
       env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/usr/bin:/sbin:/bin` },
     },
@@ -124,30 +141,60 @@ function ping(socketPath: string): Promise<boolean> {
   });
 }
 
-async function stopDockerd(child: ChildProcess, root: string, host: string): Promise<void> {
-  await removeAllContainers(host).catch(() => undefined);
-  await endProcess(child);
+/**
+ * Stops a daemon that startDockerd({ detached: true }) started, possibly in
+ * another process, from its folder: the pid comes from the pidfile there.
+ */
+export async function stopDetachedDockerd(root: string): Promise<void> {
+  if (!root.startsWith('/tmp/wr-dockerd-')) {
+    throw new Error(`${root} is not a private dockerd folder (/tmp/wr-dockerd-*)`);
+  }
+  const pidText = await readFile(path.join(root, 'docker.pid'), 'utf8').catch(() => '');
+  await stopDockerdAt(root, Number(pidText.trim()) || null);
+}
+
+async function stopDockerdAt(root: string, pid: number | null): Promise<void> {
+  await removeAllContainers(path.join(root, 'docker.sock')).catch(() => undefined);
+  if (pid !== null) await endProcess(pid, root);
   killLeftovers(root);
   await unmountUnder(root);
   await removeFolder(root);
 }
 
-async function removeAllContainers(host: string): Promise<void> {
-  const docker = new Dockerode({ socketPath: host.slice('unix://'.length) });
+async function removeAllContainers(socketPath: string): Promise<void> {
+  const docker = new Dockerode({ socketPath });
   const containers = await docker.listContainers({ all: true });
   await Promise.all(
     containers.map((container) => docker.getContainer(container.Id).remove({ force: true })),
   );
 }
 
-/** Sends SIGTERM to the child, then SIGKILL if it is still there after stopTimeoutMs. */
-async function endProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-  await exited;
-  clearTimeout(timer);
+/**
+ * Sends SIGTERM to the daemon, then SIGKILL if it still runs after
+ * stopTimeoutMs. The pid is signalled only while its command line names
+ * root, so a pid reused by another process is left alone.
+ */
+async function endProcess(pid: number, root: string): Promise<void> {
+  if (!isDaemonOf(pid, root)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + stopTimeoutMs;
+  while (isDaemonOf(pid, root)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Returns whether pid is a live (not zombie) process whose command line names root. */
+function isDaemonOf(pid: number, root: string): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(root);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -83,7 +83,7 @@ describe('docker check', () => {
 
     const outcome = await dockerCheck.run(environment(host, { project: name }));
     expect(outcome.status).toBe('fail');
-    expect(outcome.summary).toContain(`${name}-worker-1 is exited, not running`);
+    expect(outcome.summary).toContain(`${name}-worker-1 is not running (exited)`);
     expect(outcome.summary).toContain(`${name}-worker-1 exited, 0 restarts, memory -`);
     expect(outcome.remedy).toBe('wr restart worker');
     const containers = (outcome.details as { containers: Array<Record<string, unknown>> })

@@ -104,7 +104,7 @@ function reportContainer(
     overUptime: false,
     memory: memory && {
       ...memory,
-      percent: memory.limitBytes > 0 ? (memory.usageBytes / memory.limitBytes) * 100 : 0,
+      percent: memory.limitBytes > 0 ? roundPercent(memory.usageBytes / memory.limitBytes) : 0,
     },
     problems: [],
     warnings: [],
@@ -115,16 +115,17 @@ function reportContainer(
 
 function addFindings(report: ContainerReport, config: Config): void {
   if (report.state === 'restarting') report.problems.push('is restarting');
-  else if (report.state !== 'running') report.problems.push(`is ${report.state}, not running`);
+  else if (report.state !== 'running') report.problems.push(`is not running (${report.state})`);
   if (report.health === 'unhealthy') report.problems.push('is unhealthy');
 
   if (report.restartCount > 0) {
     report.warnings.push(`restarted ${report.restartCount} time(s) by its restart policy`);
   }
   const { ramPercent, uptime } = config.thresholds;
-  if (report.memory && report.memory.percent > ramPercent) {
+  const memory = report.memory;
+  if (memory && memory.limitBytes > 0 && memory.usageBytes / memory.limitBytes > ramPercent / 100) {
     report.warnings.push(
-      `uses ${formatPercent(report.memory.percent / 100)} of its memory limit (over ${ramPercent}%)`,
+      `uses ${formatPercent(memory.usageBytes / memory.limitBytes)} of its memory limit (over ${ramPercent}%)`,
     );
   }
   const uptimeLimitMs = parseDuration(uptime) ?? Infinity;
@@ -191,4 +192,9 @@ function describeContainer(report: ContainerReport): string {
     ? `${formatBytes(report.memory.usageBytes)} of ${formatBytes(report.memory.limitBytes)} (${formatPercent(report.memory.percent / 100)})`
     : '-';
   return `${report.name} ${state}${uptime}, ${report.restartCount} restarts, memory ${memory}`;
+}
+
+/** Converts a ratio to a percentage rounded to two decimals, for readable JSON. */
+function roundPercent(ratio: number): number {
+  return Math.round(ratio * 10_000) / 100;
 }
