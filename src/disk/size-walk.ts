@@ -31,7 +31,10 @@ const vanishedCodes = new Set(['ENOENT', 'ENOTDIR']);
  * Sums `st_blocks * 512` under each root with Node's fs, the method used when
  * coreutils `du` is missing. Follows the same rules as `du -s -x`: symlinks
  * are not followed, each inode is counted once across all roots (in root
- * order), and folders on another filesystem are skipped. Roots must exist.
+ * order), and folders on another filesystem are skipped. A root that no
+ * longer exists measures 0. The walk is asynchronous, although a synchronous
+ * one ran faster, so that other doctor checks keep running and a hung
+ * filesystem blocks libuv's thread pool rather than the check's timeout.
  */
 export async function walkAllocated(roots: string[], signal?: AbortSignal): Promise<SizingTally> {
   const tally: SizingTally = {

@@ -25,8 +25,9 @@ export type { UnreadableEntry };
  *
  * The method is coreutils `du -s -x -B1` in one pass over all paths. On a
  * generated tree of 200,000 files (bench/folder-size.ts, 2 cores, warm cache)
- * it took the same time as `du -sb`, while the fastest Node walk measured
- * (bounded parallel lstat) took about twice as long. Where `du` is missing or
+ * it took the same time as `du -sb`, while the fastest Node walks measured
+ * (synchronous lstat, or 32 to 128 callback lstat calls in flight) took 1.7
+ * to 2.1 times as long. Where `du` is missing or
  * rejects GNU options (busybox has no -B), the Node walk measures instead.
  */
 
@@ -66,7 +67,7 @@ export async function measureFolders(
   const duPath = options.duPath === undefined ? 'du' : options.duPath;
   const unique = [...new Set(paths)];
   const missing = await findMissing(unique);
-  const roots = unique.filter((root) => !missing.includes(root));
+  const roots = unique.filter((root) => !missing.has(root));
 
   let method: FolderSizes['method'] = duPath === null ? 'walk' : 'du';
   let fallbackReason: string | null = null;
@@ -83,21 +84,21 @@ export async function measureFolders(
 
   const bytes = new Map<string, number>();
   for (const root of unique) bytes.set(root, tally.bytes.get(root) ?? 0);
-  return { ...tally, bytes, method, fallbackReason, missing };
+  return { ...tally, bytes, method, fallbackReason, missing: [...missing] };
 }
 
 function emptyTally(): SizingTally {
   return { bytes: new Map(), unreadable: [], unreadableCount: 0, vanishedCount: 0 };
 }
 
-async function findMissing(paths: string[]): Promise<string[]> {
-  const missing: string[] = [];
+async function findMissing(paths: string[]): Promise<Set<string>> {
+  const missing = new Set<string>();
   for (const entry of paths) {
     try {
       await lstat(entry);
     } catch (error) {
       const code = errnoCode(error);
-      if (code === 'ENOENT' || code === 'ENOTDIR') missing.push(entry);
+      if (code === 'ENOENT' || code === 'ENOTDIR') missing.add(entry);
     }
   }
   return missing;
