@@ -25,10 +25,10 @@ export type { UnreadableEntry };
  *
  * The method is coreutils `du -s -x -B1` in one pass over all paths. On a
  * generated tree of 200,000 files (bench/folder-size.ts, 2 cores, warm cache)
- * it took the same time as `du -sb`, while the fastest Node walks measured
+ * it took the same time as `du -sb`. The fastest Node walks measured there
  * (synchronous lstat, or 32 to 128 callback lstat calls in flight) took 1.7
- * to 2.1 times as long. Where `du` is missing or
- * rejects GNU options (busybox has no -B), the Node walk measures instead.
+ * to 2.1 times as long. Where `du` is missing or rejects GNU options (busybox
+ * has no -B), the Node walk measures instead.
  */
 
 export interface SizeOptions {
