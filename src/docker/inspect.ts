@@ -23,6 +23,7 @@ export function toContainerInfo(inspect: Dockerode.ContainerInspectInfo): Contai
     pid: state.Pid > 0 ? state.Pid : null,
     hostname: inspect.Config?.Hostname ?? '',
     init: inspect.HostConfig?.Init === true,
+    memoryLimitBytes: inspect.HostConfig?.Memory ? inspect.HostConfig.Memory : null,
     mounts: (inspect.Mounts ?? []).map(toMountInfo),
     labels,
   };

@@ -23,6 +23,8 @@ export interface ContainerInfo {
   hostname: string;
   /** Whether the container runs with an init process (`HostConfig.Init`). */
   init: boolean;
+  /** The memory limit set on the container (`HostConfig.Memory`), or null when it has none. */
+  memoryLimitBytes: number | null;
   mounts: MountInfo[];
   labels: Record<string, string>;
 }

@@ -64,6 +64,7 @@ describe('docker check', () => {
     expect(outcome.remedy).toBeNull();
     expect(outcome.summary).toContain(`2 container(s) of ${name} running`);
     expect(outcome.summary).toMatch(/backend-1 running, up \d+s?.*, 0 restarts, memory \d/);
+    expect(outcome.summary).toContain('(host, no limit)');
     const details = outcome.details as { engine: Record<string, string>; containers: unknown[] };
     expect(details.engine.host).toBe(host);
     expect(details.engine.version).toMatch(/^\d+\./);

@@ -82,12 +82,14 @@ describe('docker engine against a private dockerd', () => {
     expect(backend?.pid).toBeGreaterThan(1);
     expect(backend?.hostname).toBe('backend-host');
     expect(backend?.init).toBe(true);
+    expect(backend?.memoryLimitBytes).toBe(memoryLimit);
     expect(backend?.labels['com.docker.compose.project']).toBe(project);
     expect(backend?.mounts).toEqual([
       { source: folder, destination: '/usr/src/app/public', type: 'bind', readOnly: false },
     ]);
     expect(worker?.state).toBe('exited');
     expect(worker?.pid).toBeNull();
+    expect(worker?.memoryLimitBytes).toBeNull();
     expect(worker?.health).toBeNull();
   });
 

@@ -31,6 +31,7 @@ describe('toContainerInfo', () => {
     expect(info.pid).toBeNull();
     expect(info.health).toBeNull();
     expect(info.init).toBe(false);
+    expect(info.memoryLimitBytes).toBeNull();
   });
 
   test('service falls back to name', () => {

@@ -16,7 +16,8 @@ interface ContainerReport {
   restartCount: number;
   /** Whether this backend container has run longer than thresholds.uptime. */
   overUptime: boolean;
-  memory: { usageBytes: number; limitBytes: number; percent: number } | null;
+  /** `limited` is false when the container has no limit and limitBytes is the host's memory. */
+  memory: { usageBytes: number; limitBytes: number; limited: boolean; percent: number } | null;
   /** Reasons for a fail: not running, unhealthy, restarting. */
   problems: string[];
   /** Reasons for a warn: restarts, memory or uptime over the thresholds. */
@@ -104,6 +105,7 @@ function reportContainer(
     overUptime: false,
     memory: memory && {
       ...memory,
+      limited: container.memoryLimitBytes !== null,
       percent: memory.limitBytes > 0 ? roundPercent(memory.usageBytes / memory.limitBytes) : 0,
     },
     problems: [],
@@ -189,7 +191,7 @@ function describeContainer(report: ContainerReport): string {
   const state = report.health ? `${report.state} (${report.health})` : report.state;
   const uptime = report.uptimeMs === null ? '' : `, up ${formatDuration(report.uptimeMs)}`;
   const memory = report.memory
-    ? `${formatBytes(report.memory.usageBytes)} of ${formatBytes(report.memory.limitBytes)} (${formatPercent(report.memory.percent / 100)})`
+    ? `${formatBytes(report.memory.usageBytes)} of ${formatBytes(report.memory.limitBytes)}${report.memory.limited ? '' : ' (host, no limit)'} (${formatPercent(report.memory.percent / 100)})`
     : '-';
   return `${report.name} ${state}${uptime}, ${report.restartCount} restarts, memory ${memory}`;
 }
