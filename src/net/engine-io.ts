@@ -29,8 +29,10 @@ export interface EngineError {
   message: string;
 }
 
-/** Error code engine.io sends when a request names a session it does not hold. */
+/** Error code engine.io sends when a request names a session it does not own. */
 export const unknownSessionCode = 1;
+/** Error code engine.io sends for a transport it does not accept, such as polling on a websocket-only server. */
+export const transportUnknownCode = 0;
 
 /** Builds the polling URL under `base`'s origin and `path`, with the given query parameters. */
 export function pollingUrl(base: URL, path: string, query: Record<string, string>): URL {

@@ -5,6 +5,7 @@ import {
   parseEngineError,
   parseOpenPacket,
   pollingUrl,
+  transportUnknownCode,
   unknownSessionCode,
   type OpenPacket,
 } from './engine-io.js';
@@ -46,6 +47,13 @@ export type SocketProbeResult =
   | { stage: 'unreachable'; handshakeUrl: URL; failure: NetworkFailure }
   | { stage: 'rejected'; handshakeUrl: URL; response: HttpResponse }
   | {
+      /** Polling got "Transport unknown", so websocket is the only transport left to try. */
+      stage: 'websocket-only';
+      handshakeUrl: URL;
+      response: HttpResponse;
+      websocket: WebSocketResult;
+    }
+  | {
       stage: 'open';
       handshakeUrl: URL;
       response: HttpResponse;
@@ -71,10 +79,13 @@ export async function probeSocketService(
   if ('failure' in handshake) {
     return { stage: 'unreachable', handshakeUrl, failure: handshake.failure };
   }
-  const open = parseOpenPacket(handshake.response.body);
-  if (handshake.response.status !== 200 || !open) {
-    return { stage: 'rejected', handshakeUrl, response: handshake.response };
+  const { response } = handshake;
+  if (parseEngineError(response.body)?.code === transportUnknownCode) {
+    const websocket = await connectWebSocket(url, options.path, options);
+    return { stage: 'websocket-only', handshakeUrl, response, websocket };
   }
+  const open = parseOpenPacket(response.body);
+  if (response.status !== 200 || !open) return { stage: 'rejected', handshakeUrl, response };
 
   const sticky = await followUp(session, open);
   const acceptsEio3 = open.protocol === 3 ? true : await acceptsProtocol3(session);
@@ -83,7 +94,7 @@ export async function probeSocketService(
   return {
     stage: 'open',
     handshakeUrl,
-    response: handshake.response,
+    response,
     open,
     sticky,
     acceptsEio3,
@@ -140,7 +151,7 @@ async function followUp(session: Session, open: OpenPacket): Promise<StickyResul
 }
 
 /**
- * Whether the server still takes engine.io 3 clients (socket.io 2), which a
+ * Finds out whether the server still takes engine.io 3 clients (socket.io 2), which a
  * socket.io 4 server does only with `allowEIO3: true`. Null when the response
  * shows neither.
  */

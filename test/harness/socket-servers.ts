@@ -15,7 +15,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export type SocketIoKind = 'v4' | 'v4-eio3' | 'v2';
+export type SocketIoKind = 'v4' | 'v4-eio3' | 'v4-websocket' | 'v2';
 
 /** The part of a socket.io 2 server the harness uses; the package has no types of its own. */
 interface SocketIoV2Server {
@@ -26,7 +26,8 @@ const createV2Server = require('socket.io-v2') as (server: http.Server) => Socke
 
 /**
  * Starts a socket.io server: version 4 (engine.io 4), version 4 with
- * `allowEIO3: true`, or version 2 (engine.io 3, from the `socket.io-v2` alias).
+ * `allowEIO3: true`, version 4 with `transports: ['websocket']`, or version 2
+ * (engine.io 3, from the `socket.io-v2` alias).
  * Pass an HTTPS server to serve it over TLS.
  */
 export async function startSocketIoServer(
@@ -37,7 +38,10 @@ export async function startSocketIoServer(
   const io =
     kind === 'v2'
       ? createV2Server(server)
-      : new SocketIoServer(server, { allowEIO3: kind === 'v4-eio3' });
+      : new SocketIoServer(server, {
+          allowEIO3: kind === 'v4-eio3',
+          transports: kind === 'v4-websocket' ? ['websocket'] : ['polling', 'websocket'],
+        });
   const port = await listen(server);
   const scheme = server instanceof https.Server ? 'https' : 'http';
   return {
@@ -70,11 +74,13 @@ export const affinityCookie = 'wr-instance';
  * Starts an HTTP proxy that spreads requests over `targets` (ports on
  * 127.0.0.1) in turn, websocket upgrades included. With `affinity`, it sets a
  * cookie on the first response and sends later requests carrying it to the same
- * instance; without, one client's requests land on different instances.
+ * instance. Without it, one client's requests land on different instances. With
+ * `upgrades: false` it rejects websocket upgrades with 400, as a proxy that
+ * does not pass the Upgrade header would.
  */
 export async function startRoundRobinProxy(
   targets: number[],
-  options: { affinity: boolean },
+  options: { affinity: boolean; upgrades?: boolean },
 ): Promise<ProxyServer> {
   const routes: number[] = [];
   let next = 0;
@@ -90,6 +96,10 @@ export async function startRoundRobinProxy(
     forwardRequest(request, response, targets[index] as number, options.affinity ? index : null);
   });
   server.on('upgrade', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    if (options.upgrades === false) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     forwardUpgrade(request, socket, head, targets[pick(request)] as number);
   });
   const handle = await startTracked(server);
@@ -171,10 +181,14 @@ export async function startSilentServer(): Promise<TestServer> {
   return startTracked(net.createServer(() => undefined));
 }
 
-/** Starts an HTTP server responding to every request with `status` and an HTML page. */
-export async function startStatusServer(status: number, page: string): Promise<TestServer> {
+/** Starts an HTTP server responding to every request with `status`, `headers` and an HTML page. */
+export async function startStatusServer(
+  status: number,
+  page: string,
+  headers: Record<string, string> = {},
+): Promise<TestServer> {
   const server = http.createServer((_request, response) => {
-    response.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
     response.end(page);
   });
   return startTracked(server);

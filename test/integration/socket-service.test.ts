@@ -113,6 +113,15 @@ describe('socket-service on socket.io servers', () => {
     expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
   });
 
+  test('socket-service accepts websocket-only server', async () => {
+    const server = await keep(startSocketIoServer('v4-websocket'));
+    const outcome = await check(server.url);
+    expect(outcome.status, outcome.summary).toBe('ok');
+    expect(detail(outcome, 'polling')).toBe(false);
+    expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
+    expect(outcome.summary).toContain("clients must use transports: ['websocket']");
+  });
+
   test('socket-service fails on wrong path', async () => {
     const outcome = await socketServiceCheck.run(environmentFor({ url: v4.url, path: '/ws' }));
     expect(outcome.status).toBe('fail');
@@ -143,6 +152,32 @@ describe('socket-service behind a load balancer', () => {
     expect(outcome.summary).toContain('no sticky sessions');
     expect(outcome.remedy).toContain('enable sticky sessions on the load balancer');
     expect(new Set(proxy.routes)).toEqual(new Set([0, 1]));
+  });
+
+  test('socket-service warns when upgrades blocked', async () => {
+    const proxy = await keep(
+      startRoundRobinProxy([instances[0]?.port as number], { affinity: false, upgrades: false }),
+    );
+    const outcome = await check(proxy.url);
+    const websocket = detail<{ connected: boolean; error: string }>(outcome, 'websocket');
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(websocket.connected).toBe(false);
+    expect(outcome.summary).toContain('websocket connection failed');
+    expect(outcome.remedy).toContain('let websocket upgrades through every proxy');
+    expect(detail<{ lost: number }>(outcome, 'sticky').lost).toBe(0);
+  });
+
+  test('socket-service fails websocket-only behind blocking proxy', async () => {
+    const server = await keep(startSocketIoServer('v4-websocket'));
+    const proxy = await keep(
+      startRoundRobinProxy([server.port], { affinity: false, upgrades: false }),
+    );
+    const outcome = await check(proxy.url);
+    expect(outcome.status, outcome.summary).toBe('fail');
+    expect(detail(outcome, 'polling')).toBe(false);
+    expect(outcome.summary).toContain('rejects polling ("Transport unknown")');
+    expect(outcome.summary).toContain('websocket connection failed');
+    expect(outcome.remedy).toContain('let websocket upgrades through every proxy');
   });
 
   test('socket-service passes with affinity', async () => {
@@ -211,6 +246,29 @@ describe('socket-service failures', () => {
       expect(outcome.remedy).toContain('ask the administration');
     });
   }
+
+  test('socket-service names redirect target', async () => {
+    const page = await keep(
+      startStatusServer(301, 'moved', { Location: 'https://sockets.example.com/socket.io/' }),
+    );
+    const outcome = await check(page.url);
+    expect(outcome.status).toBe('fail');
+    expect(detail(outcome, 'failure')).toMatchObject({ kind: 'http', status: 301 });
+    expect(outcome.summary).toContain('redirecting to https://sockets.example.com/socket.io/');
+    expect(outcome.remedy).toContain(
+      'set socketService.url in wr.config.json to https://sockets.example.com',
+    );
+  });
+
+  test('socket-service reports engine.io rejection', async () => {
+    const page = await keep(startStatusServer(403, '{"code":4,"message":"Forbidden"}'));
+    const outcome = await check(page.url);
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('rejected the handshake');
+    expect(outcome.summary).toContain('Forbidden (engine.io error 4)');
+    expect(outcome.summary).not.toContain('bill');
+    expect(outcome.remedy).toContain('allowRequest');
+  });
 
   test('socket-service rejects non-engine page', async () => {
     const page = await keep(startStatusServer(200, '<!doctype html><title>app</title>'));

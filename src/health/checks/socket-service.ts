@@ -36,8 +36,9 @@ export const socketServiceCheck: Check = {
       timeoutMs: requestTimeoutMs,
     });
     if (result.stage === 'unreachable')
-      return unreachable(url, result.handshakeUrl, result.failure);
+      return unreachable(url, path, result.handshakeUrl, result.failure);
     if (result.stage === 'rejected') return rejected(url, path, result);
+    if (result.stage === 'websocket-only') return websocketOnly(url, result);
     return opened(url, result);
   },
 };
@@ -59,49 +60,103 @@ function unsupportedUrl(text: string): CheckOutcome {
   };
 }
 
-function unreachable(url: URL, handshakeUrl: URL, failure: NetworkFailure): CheckOutcome {
+function unreachable(
+  url: URL,
+  path: string,
+  handshakeUrl: URL,
+  failure: NetworkFailure,
+): CheckOutcome {
   return {
     status: 'fail',
     summary: `socket service handshake failed: ${describeFailure(failure, handshakeUrl)}`,
     details: failedDetails(url, null, failure),
-    remedy: remedyFor(failure, url),
+    remedy: remedyFor(failure, url, path),
   };
 }
 
-function rejected(
-  url: URL,
-  path: string,
-  result: Extract<SocketProbeResult, { stage: 'rejected' }>,
-): CheckOutcome {
+type RejectedResult = Extract<SocketProbeResult, { stage: 'rejected' }>;
+
+function rejected(url: URL, path: string, result: RejectedResult): CheckOutcome {
   const { response, handshakeUrl } = result;
   const latencyMs = response.latencyMs;
   if (response.status === 200) {
+    const start = JSON.stringify(response.body.slice(0, 40));
     return {
       status: 'fail',
-      summary: `${handshakeUrl.href}: HTTP 200 but no engine.io open packet (body starts ${JSON.stringify(response.body.slice(0, 40))})`,
+      summary: `${handshakeUrl.href}: HTTP 200 but no engine.io open packet (body starts ${start})`,
       details: failedDetails(url, latencyMs, null),
-      remedy: `check socketService.path ("${path}") against the path option of the socket service`,
+      remedy: pathRemedy(path),
     };
   }
 
   const engineError = parseEngineError(response.body);
-  const failure = httpFailure(
-    response.status,
-    engineError
-      ? `${engineError.message} (engine.io error ${engineError.code})`
-      : response.statusText,
-    latencyMs,
-  );
+  if (engineError) {
+    const message = `${engineError.message} (engine.io error ${engineError.code})`;
+    const failure = httpFailure(response.status, message, latencyMs);
+    return {
+      status: 'fail',
+      summary: `socket service rejected the handshake: ${handshakeUrl.href}: HTTP ${response.status} ${message}`,
+      details: failedDetails(url, latencyMs, failure),
+      remedy: 'check the allowRequest option and the logs of the socket service',
+    };
+  }
+
+  const failure = httpFailure(response.status, response.statusText, latencyMs);
+  const target = redirectTarget(response.status, response.headers.location, handshakeUrl);
   return {
     status: 'fail',
-    summary: `socket service handshake failed: ${engineError ? `${handshakeUrl.href}: HTTP ${response.status} ${failure.message}` : describeFailure(failure, handshakeUrl)}`,
+    summary: `socket service handshake failed: ${describeFailure(failure, handshakeUrl)}${target ? `, redirecting to ${target.href}` : ''}`,
     details: failedDetails(url, latencyMs, failure),
-    remedy: engineError ? engineErrorRemedy : remedyFor(failure, url, path),
+    remedy: target
+      ? `set socketService.url in wr.config.json to ${target.origin}, because clients do not follow redirects on websocket`
+      : remedyFor(failure, url, path),
   };
 }
 
-const engineErrorRemedy =
-  'the socket service rejected the handshake itself: check its allowRequest and cors settings and its logs';
+/** Returns where a 3xx response points, or null for other responses. */
+function redirectTarget(status: number, location: string | undefined, from: URL): URL | null {
+  if (status < 300 || status >= 400 || !location) return null;
+  try {
+    return new URL(location, from);
+  } catch {
+    return null;
+  }
+}
+
+function pathRemedy(path: string): string {
+  return `check socketService.path ("${path}") against the path option of the socket service`;
+}
+
+type WebSocketOnlyResult = Extract<SocketProbeResult, { stage: 'websocket-only' }>;
+
+/** Reports a server that rejects polling, where only a websocket-only client can connect. */
+function websocketOnly(url: URL, result: WebSocketOnlyResult): CheckOutcome {
+  const { websocket, response } = result;
+  const details = {
+    ...failedDetails(url, response.latencyMs, null),
+    polling: false,
+    websocket: { ...websocket },
+  };
+  if (!websocket.connected) {
+    const code = websocket.code ? ` (${websocket.code})` : '';
+    return {
+      status: 'fail',
+      summary: `socket service at ${url.href} rejects polling ("Transport unknown") and the websocket connection failed${code}: ${websocket.error}`,
+      details,
+      remedy: websocketRemedy(url),
+    };
+  }
+  return {
+    status: 'ok',
+    summary: `socket service at ${url.href} accepts websocket only (connected in ${websocket.latencyMs} ms); clients must use transports: ['websocket']`,
+    details,
+    remedy: null,
+  };
+}
+
+function websocketRemedy(url: URL): string {
+  return `let websocket upgrades through every proxy in front of ${url.host} (Upgrade and Connection headers)`;
+}
 
 /** Details of a handshake that failed, in the shape of a successful one's. */
 function failedDetails(
@@ -125,7 +180,7 @@ function failedDetails(
 }
 
 /** Returns what the operator does next when the handshake fails. */
-function remedyFor(failure: NetworkFailure, url: URL, path = '/socket.io'): string {
+function remedyFor(failure: NetworkFailure, url: URL, path: string): string {
   switch (failure.kind) {
     case 'dns':
       return `check the host name ${url.hostname} in socketService.url and the DNS records of the socket service`;
@@ -141,9 +196,7 @@ function remedyFor(failure: NetworkFailure, url: URL, path = '/socket.io'): stri
       if (isBillingStatus(failure.status)) {
         return 'ask the administration whether the socket service host was disabled or its bill is unpaid';
       }
-      if (failure.status === 404) {
-        return `check socketService.path ("${path}") against the path option of the socket service`;
-      }
+      if (failure.status === 404) return pathRemedy(path);
       return `check the logs of the socket service at ${url.host}`;
   }
 }
@@ -227,7 +280,7 @@ function websocketFinding(url: URL, { websocket, open }: OpenResult): Finding | 
   return {
     status: 'warn',
     summary: `websocket connection failed${code}: ${websocket.error}`,
-    remedy: `let websocket upgrades through every proxy in front of ${url.host} (Upgrade and Connection headers)`,
+    remedy: websocketRemedy(url),
   };
 }
 
