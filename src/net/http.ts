@@ -58,8 +58,8 @@ export function httpRequest(url: URL, options: HttpRequestOptions): Promise<Http
     const started = performance.now();
     const request = startRequest(url, options);
 
-    // The first reason wins: a timeout that destroys the socket mid-body must not be reported as
-    // the "aborted" error that the response emits afterwards.
+    // The first reason wins, so a timeout that ends the request mid-body is reported as a timeout
+    // whichever error Node emits first: the request's or the response's "aborted" ECONNRESET.
     let reason: Error | undefined;
     const stop = (error: Error) => {
       reason ??= error;

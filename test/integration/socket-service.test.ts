@@ -1,7 +1,9 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { socketServiceCheck } from '../../src/health/checks/socket-service.js';
 import { runChecks } from '../../src/health/runner.js';
+import { probe } from '../../src/net/http.js';
 import type { CheckEnvironment, CheckOutcome } from '../../src/health/types.js';
 import {
   failingLookup,
@@ -11,6 +13,7 @@ import {
   startSilentServer,
   startSocketIoServer,
   startStatusServer,
+  startTracked,
   type TestServer,
 } from '../harness/socket-servers.js';
 import { startSelfSignedSocketIoServer } from '../harness/tls.js';
@@ -313,5 +316,49 @@ describe('socket-service on a hanging server', () => {
     expect(performance.now() - started).toBeLessThan(1300);
     expect(result?.status).toBe('fail');
     expect(result?.details).toMatchObject({ timedOut: true });
+  });
+});
+
+describe('http probe', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await keep(
+      startTracked(
+        http.createServer((request, response) => {
+          response.writeHead(200, { 'Content-Type': 'text/plain' });
+          // /stall sends part of the body and then nothing more.
+          if (request.url === '/stall') response.write('partial');
+          else response.end('x'.repeat(200 * 1024));
+        }),
+      ),
+    );
+  });
+
+  test('probe times out mid-body', async () => {
+    const result = await probe(new URL(`${server.url}/stall`), {
+      signal: AbortSignal.timeout(5000),
+      timeoutMs: 300,
+    });
+    expect('failure' in result && result.failure.kind).toBe('timeout');
+  });
+
+  test('probe reports abort mid-body as timeout', async () => {
+    const result = await probe(new URL(`${server.url}/stall`), {
+      signal: AbortSignal.timeout(300),
+      timeoutMs: 5000,
+    });
+    expect('failure' in result && result.failure.code).toBe('ABORT_ERR');
+    expect('failure' in result && result.failure.kind).toBe('timeout');
+  });
+
+  test('probe truncates long body', async () => {
+    const result = await probe(new URL(`${server.url}/big`), {
+      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
+      maxBodyBytes: 1000,
+    });
+    expect('response' in result && result.response.body.length).toBe(1000);
+    expect('response' in result && result.response.status).toBe(200);
   });
 });
