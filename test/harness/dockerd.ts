@@ -45,7 +45,10 @@ export async function startDockerd(options: StartDockerdOptions = {}): Promise<P
   const dockerd = findExecutable(options.executable ?? 'dockerd');
   const root = await mkdtemp('/tmp/wr-dockerd-');
   const socketPath = path.join(root, 'docker.sock');
-  await writeFile(path.join(root, 'daemon.json'), '{}\n');
+  // dockerd 20.10 keeps its identity key in /etc/docker/key.json unless this
+  // hidden setting moves it, and private daemons share nothing outside root.
+  const settings = { 'deprecated-key-path': path.join(root, 'key.json') };
+  await writeFile(path.join(root, 'daemon.json'), JSON.stringify(settings));
 
   let lastError: Error | undefined;
   const storageDrivers = options.storageDrivers ?? ['overlay2', 'vfs'];
