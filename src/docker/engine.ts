@@ -44,6 +44,8 @@ export function createDockerEngine(host: string, options: DockerEngineOptions = 
       );
     },
 
+    // NOTE: dockerd 20.10 sends a one-shot stats response at its next 1 s
+    // collection tick (measured), so one call can take up to about 1 s.
     containerMemory: async (id, { signal }: EngineCallOptions = {}) => {
       const stats = await callEngine(context, `stats of container ${id}`, signal, (abortSignal) =>
         docker
