@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { socketServiceCheck } from '../../src/health/checks/socket-service.js';
@@ -50,6 +54,25 @@ function environmentFor(
 
 async function check(url: string | null, overrides: Partial<CheckEnvironment> = {}) {
   return socketServiceCheck.run(environmentFor({ url }, overrides));
+}
+
+/** Runs a TypeScript module text with tsx from the repository root. */
+function runTsx(
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const tsx = path.resolve('node_modules/.bin/tsx');
+    execFile(
+      tsx,
+      ['--input-type=module', '-e', script],
+      { env, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`tsx failed: ${error.message}\n${stderr}`));
+        else resolve({ stdout, stderr });
+      },
+    );
+  });
 }
 
 function detail<T>(outcome: CheckOutcome, key: string): T {
@@ -235,6 +258,31 @@ describe('socket-service failures', () => {
     });
     expect(outcome.summary).toContain(`${server.url}/socket.io/`);
     expect(outcome.summary).toContain('TLS handshake failed');
+    expect(outcome.remedy).toContain('NODE_EXTRA_CA_CERTS');
+  });
+
+  test('socket-service trusts NODE_EXTRA_CA_CERTS', async () => {
+    const server = await keep(startSelfSignedSocketIoServer());
+    const folder = await mkdtemp(path.join(tmpdir(), 'wr-B-ca-'));
+    const caFile = path.join(folder, 'ca.pem');
+    await writeFile(caFile, server.cert);
+    // Node reads NODE_EXTRA_CA_CERTS only at startup, so the check runs in a child process.
+    const script = [
+      "import { configSchema } from './src/config/schema.ts';",
+      "import { socketServiceCheck } from './src/health/checks/socket-service.ts';",
+      `const config = configSchema.parse({ socketService: { url: '${server.url}' } });`,
+      'const outcome = await socketServiceCheck.run({ config, signal: AbortSignal.timeout(10000) });',
+      'process.stdout.write(JSON.stringify(outcome));',
+    ].join('\n');
+    try {
+      const child = await runTsx(script, { ...process.env, NODE_EXTRA_CA_CERTS: caFile });
+      expect(child.stderr).toBe('');
+      const outcome = JSON.parse(child.stdout) as CheckOutcome;
+      expect(outcome.status, outcome.summary).toBe('ok');
+      expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   for (const status of [402, 403]) {

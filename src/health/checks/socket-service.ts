@@ -7,6 +7,7 @@ import {
   type NetworkFailure,
 } from '../../net/failure.js';
 import { probeSocketService, type SocketProbeResult } from '../../net/socket-probe.js';
+import { formatDuration } from '../../output/format.js';
 import type { Check, CheckOutcome, CheckStatus } from '../types.js';
 
 /** Limit of each request and of the websocket connection, in milliseconds. */
@@ -148,7 +149,7 @@ function websocketOnly(url: URL, result: WebSocketOnlyResult): CheckOutcome {
   }
   return {
     status: 'ok',
-    summary: `socket service at ${url.href} accepts websocket only (connected in ${websocket.latencyMs} ms); clients must use transports: ['websocket']`,
+    summary: `socket service at ${url.href} accepts websocket only (connected in ${formatDuration(websocket.latencyMs)}); clients must use transports: ['websocket']`,
     details,
     remedy: null,
   };
@@ -187,7 +188,7 @@ function remedyFor(failure: NetworkFailure, url: URL, path: string): string {
     case 'refused':
       return `start the socket service, or fix the port in socketService.url (${url.host})`;
     case 'tls':
-      return `fix the TLS certificate of ${url.hostname} (renew it or install the full chain)`;
+      return `fix the TLS certificate of ${url.hostname} (renew it or install the full chain), or for a private CA run wr with NODE_EXTRA_CA_CERTS=<ca.pem>`;
     case 'timeout':
       return `check that the socket service at ${url.host} is running and not overloaded, and that no firewall drops the traffic`;
     case 'network':
@@ -223,7 +224,7 @@ function opened(url: URL, result: OpenResult): CheckOutcome {
     (worst, finding) => (severity[finding.status] > severity[worst] ? finding.status : worst),
     'ok',
   );
-  const headline = `engine.io ${result.open.protocol} at ${url.href}, handshake in ${result.response.latencyMs} ms`;
+  const headline = `engine.io ${result.open.protocol} at ${url.href}, handshake in ${formatDuration(result.response.latencyMs)}`;
   const healthy = `websocket connected, ${result.sticky.accepted} follow-up requests reached the session`;
   const remedies = findings.map((finding) => finding.remedy).filter((remedy) => remedy !== null);
   return {
