@@ -22,7 +22,17 @@ interface SocketIoV2Server {
   close(callback?: () => void): void;
 }
 const require = createRequire(import.meta.url);
-const createV2Server = require('socket.io-v2') as (server: http.Server) => SocketIoV2Server;
+
+/** Loads socket.io 2 from its package alias, naming the fix when it is not installed. */
+function loadSocketIoV2(): (server: http.Server) => SocketIoV2Server {
+  try {
+    return require('socket.io-v2') as (server: http.Server) => SocketIoV2Server;
+  } catch (error) {
+    throw new Error(
+      `socket.io 2 is missing (${(error as Error).message}): install it with npm install --save-dev socket.io-v2@npm:socket.io@^2.5.1`,
+    );
+  }
+}
 
 /**
  * Starts a socket.io server: version 4 (engine.io 4), version 4 with
@@ -37,7 +47,7 @@ export async function startSocketIoServer(
   const sockets = trackSockets(server);
   const io =
     kind === 'v2'
-      ? createV2Server(server)
+      ? loadSocketIoV2()(server)
       : new SocketIoServer(server, {
           allowEIO3: kind === 'v4-eio3',
           transports: kind === 'v4-websocket' ? ['websocket'] : ['polling', 'websocket'],
