@@ -13,7 +13,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/*', 'bench/**', 'scripts/**', 'test/harness/**', '*.config.*', '.puppeteerrc.cjs'],
+    files: [
+      'bin/*',
+      'bench/**',
+      'scripts/**',
+      'test/harness/**',
+      '*.config.{js,ts}',
+      '.puppeteerrc.cjs',
+    ],
     rules: { 'no-console': 'off' },
     languageOptions: { globals: { process: 'readonly', console: 'readonly', module: 'writable' } },
   },
