@@ -6,12 +6,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import path from 'node:path';
 import { writeChromiumProfile } from '../test/harness/chromium.js';
 import { buildBusyboxImage } from '../test/harness/busybox-image.js';
 import { createServiceContainer, removeProject } from '../test/harness/compose.js';
-import { startDockerd, stopDetachedDockerd } from '../test/harness/dockerd.js';
+import { ping, startDockerd, stopDetachedDockerd } from '../test/harness/dockerd.js';
 import { compileFakeBrowser } from '../test/harness/fake-browser.js';
 import { repoRoot } from '../test/harness/cli.js';
 
@@ -31,23 +30,11 @@ function log(message: string): void {
   console.error(`sandbox: ${message}`);
 }
 
-/** Pings a unix-socket engine; true when it responds. */
-function pingEngine(socketPath: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const request = http.get({ socketPath, path: '/_ping', timeout: 2000 }, (response) => {
-      response.resume();
-      resolve(response.statusCode === 200);
-    });
-    request.on('timeout', () => request.destroy());
-    request.on('error', () => resolve(false));
-  });
-}
-
 /** Uses a running engine when there is one; starts a private dockerd only where none runs. */
 async function engine(): Promise<Pick<SandboxState, 'dockerHost' | 'privateDockerdRoot'>> {
   const candidates = [process.env.DOCKER_HOST, 'unix:///var/run/docker.sock'];
   for (const host of candidates) {
-    if (host?.startsWith('unix://') && (await pingEngine(host.slice('unix://'.length)))) {
+    if (host?.startsWith('unix://') && (await ping(host.slice('unix://'.length)))) {
       log(`using the running Docker engine at ${host}`);
       return { dockerHost: host, privateDockerdRoot: null };
     }

@@ -43,6 +43,7 @@ export function createContext(
       quiet: Boolean(globals.quiet),
       verbose: Boolean(globals.verbose),
       interactive,
+      columns: process.stdout.columns,
     },
     streams: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
     env: process.env,

@@ -7,6 +7,8 @@ export interface OutputOptions {
   verbose: boolean;
   /** Whether stdout is a terminal; progress is shown only when it is. */
   interactive: boolean;
+  /** Width of the terminal on stdout, when it is one. */
+  columns?: number;
 }
 
 /** A chalk instance that colours only when colour is on for this run. */

@@ -133,7 +133,8 @@ async function waitForPing(socketPath: string, child: ChildProcess): Promise<voi
   throw new Error(`dockerd on ${socketPath}: /_ping timed out after ${startTimeoutMs} ms`);
 }
 
-function ping(socketPath: string): Promise<boolean> {
+/** Asks the engine on a Unix socket for `/_ping`; true when it responds 200 within a second. */
+export function ping(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const request = http.get({ socketPath, path: '/_ping', timeout: 1000 }, (response) => {
       response.resume();

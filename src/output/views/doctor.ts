@@ -1,7 +1,7 @@
-import Table from 'cli-table3';
 import type { DoctorReport } from '../../../commands/doctor.js';
 import type { CheckStatus } from '../../health/types.js';
 import { createChalk, type OutputOptions } from '../style.js';
+import { createTable } from '../table.js';
 
 /** The doctor report as a table: check, status, what was measured, remedy. */
 export function doctorView(report: DoctorReport, options: OutputOptions): string {
@@ -12,26 +12,21 @@ export function doctorView(report: DoctorReport, options: OutputOptions): string
     fail: chalk.red,
     skip: chalk.dim,
   };
-  const width =
-    process.stdout.columns && process.stdout.columns > 80 ? process.stdout.columns : 120;
-  const table = new Table({
-    head: ['check', 'status', 'measured', 'remedy'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
-    colWidths: [16, 8, Math.floor((width - 30) * 0.6), Math.floor((width - 30) * 0.4)],
-    wordWrap: true,
-  });
+  const width = options.columns && options.columns > 80 ? options.columns : 120;
+  const measured = Math.floor((width - 30) * 0.6);
+  const table = createTable(
+    ['check', 'status', 'measured', 'remedy'],
+    [16, 8, measured, width - 30 - measured],
+    options,
+  );
   for (const check of report.checks) {
     table.push([check.id, paint[check.status](check.status), check.summary, check.remedy ?? '']);
   }
   const overall = paint[report.status](report.status);
   const lines = [table.toString(), `overall: ${overall}`];
-  if (options.verbose)
-    lines.push(
-      JSON.stringify(
-        report.checks.map((c) => ({ id: c.id, details: c.details })),
-        null,
-        2,
-      ),
-    );
+  if (options.verbose) {
+    const details = report.checks.map((check) => ({ id: check.id, details: check.details }));
+    lines.push(JSON.stringify(details, null, 2));
+  }
   return lines.join('\n');
 }

@@ -1,8 +1,8 @@
-import Table from 'cli-table3';
 import type { PruneReport } from '../../../commands/prune-credentials.js';
 import type { PruneAction } from '../../disk/prune.js';
 import { formatBytes } from '../format.js';
 import { createChalk, type OutputOptions } from '../style.js';
+import { createTable } from '../table.js';
 
 /** Renders the prune report as a table (folder, connection, size, action, reason) and the total reclaimed. */
 export function pruneView(report: PruneReport, options: OutputOptions): string {
@@ -14,13 +14,11 @@ export function pruneView(report: PruneReport, options: OutputOptions): string {
     failed: chalk.red,
     skipped: chalk.dim,
   };
-  const table = new Table({
-    head: ['folder', 'connection', 'size', 'action', 'reason'],
-    style: { head: options.color ? ['bold'] : [], border: options.color ? ['grey'] : [] },
-    colWidths: [32, 12, 11, 9, 56],
-    wordWrap: true,
-    wrapOnWordBoundary: false,
-  });
+  const table = createTable(
+    ['folder', 'connection', 'size', 'action', 'reason'],
+    [32, 12, 11, 9, 56],
+    options,
+  );
   for (const folder of report.folders) {
     table.push([
       JSON.stringify(folder.path.slice(report.credentialsPath.length + 1)).slice(1, -1),
