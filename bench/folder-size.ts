@@ -16,6 +16,9 @@ export interface FolderSizeBench {
   ratio: number;
   /** Method `allocatedBytes` used: "du" (coreutils) or "walk" (Node). */
   method: string;
+  /** The Node walk used where coreutils du is missing, timed on the same tree. */
+  walkSeconds: number;
+  walkRatio: number;
 }
 
 /** File sizes cycled through by the generator: many small files, a few large ones. */
@@ -36,18 +39,23 @@ export async function benchFolderSize(fileCount = 200_000): Promise<FolderSizeBe
 
     const duTimes: number[] = [];
     const wrTimes: number[] = [];
+    const walkTimes: number[] = [];
     for (let index = 0; index < repetitions; index += 1) {
       duTimes.push(await time(() => run('du', ['-sb', root], { maxBuffer: 1 << 20 })));
       wrTimes.push(await time(() => allocatedBytes([root])));
+      walkTimes.push(await time(() => allocatedBytes([root], { duPath: null })));
     }
     const duSeconds = median(duTimes);
     const wrSeconds = median(wrTimes);
+    const walkSeconds = median(walkTimes);
     return {
       files,
       duSeconds: round(duSeconds),
       wrSeconds: round(wrSeconds),
       ratio: round(wrSeconds / duSeconds),
       method,
+      walkSeconds: round(walkSeconds),
+      walkRatio: round(walkSeconds / duSeconds),
     };
   } finally {
     await rm(root, { recursive: true, force: true });
