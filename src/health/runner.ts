@@ -8,12 +8,13 @@ export interface RunChecksOptions {
 }
 
 /**
- * Runs checks concurrently. Each gets its own timeout and abort signal, so a
- * check stuck on a dependency ends as a failure instead of stalling the rest.
+ * Runs checks concurrently. Each gets its own timeout, abort signal and
+ * deadline, so a check stuck on a dependency ends as a failure instead of
+ * stalling the rest.
  */
 export async function runChecks(
   checks: Check[],
-  environment: Omit<CheckEnvironment, 'signal'>,
+  environment: Omit<CheckEnvironment, 'signal' | 'deadline'>,
   options: RunChecksOptions,
 ): Promise<CheckResult[]> {
   let finished = 0;
@@ -28,10 +29,11 @@ export async function runChecks(
 
 async function runOne(
   check: Check,
-  environment: Omit<CheckEnvironment, 'signal'>,
+  environment: Omit<CheckEnvironment, 'signal' | 'deadline'>,
   timeoutMs: number,
 ): Promise<CheckResult> {
   const controller = new AbortController();
+  const deadline = Date.now() + timeoutMs;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -40,7 +42,7 @@ async function runOne(
 
   try {
     const outcome = await Promise.race([
-      check.run({ ...environment, signal: controller.signal }),
+      check.run({ ...environment, signal: controller.signal, deadline }),
       timeout,
     ]);
     const durationMs = Math.round(performance.now() - started);

@@ -17,7 +17,11 @@ export interface CheckResult extends CheckOutcome {
   durationMs: number;
 }
 
-/** Everything a check may use; each check gets its own `signal`, aborted at its timeout. */
+/**
+ * Everything a check may use. Each check gets its own `signal`, aborted at its
+ * timeout, and the `deadline` of that timeout, so that it can end its slow
+ * steps first and report what it found.
+ */
 export interface CheckEnvironment {
   config: Config;
   configFile: string | null;
@@ -27,6 +31,12 @@ export interface CheckEnvironment {
   paths: () => Promise<ResolvedPaths>;
   procRoot: string;
   signal: AbortSignal;
+  /**
+   * Time when the runner gives up on the check and aborts `signal`, in
+   * milliseconds since the epoch (as Date.now()). Undefined when there is no
+   * deadline, as when a test runs a check directly.
+   */
+  deadline?: number;
   now: () => Date;
   /** DNS lookup used by network checks; tests inject one to produce a DNS failure. */
   lookup?: typeof import('node:dns').lookup;

@@ -23,6 +23,12 @@ export interface SocketProbeOptions {
   signal: AbortSignal;
   /** Limit of each request and of the websocket connection, in milliseconds. */
   timeoutMs: number;
+  /**
+   * Time by which every request must have ended, in milliseconds since the
+   * epoch. Each request's limit shrinks to fit, so a request cut short fails
+   * as a timeout. Undefined for no deadline.
+   */
+  deadline?: number;
 }
 
 /** One probe run: where it goes and what it carries from request to request. */
@@ -81,7 +87,7 @@ export async function probeSocketService(
   }
   const { response } = handshake;
   if (parseEngineError(response.body)?.code === transportUnknownCode) {
-    const websocket = await connectWebSocket(url, options.path, options);
+    const websocket = await connectWebSocket(url, options.path, withLimit(options));
     return { stage: 'websocket-only', handshakeUrl, response, websocket };
   }
   const open = parseOpenPacket(response.body);
@@ -90,7 +96,7 @@ export async function probeSocketService(
   const sticky = await followUp(session, open);
   const acceptsEio3 = open.protocol === 3 ? true : await acceptsProtocol3(session);
   await closeSession(session, open);
-  const websocket = await connectWebSocket(url, options.path, options);
+  const websocket = await connectWebSocket(url, options.path, withLimit(options));
   return {
     stage: 'open',
     handshakeUrl,
@@ -100,6 +106,16 @@ export async function probeSocketService(
     acceptsEio3,
     websocket,
   };
+}
+
+/** Returns the limit of the next request: `timeoutMs`, shortened to end by the deadline. */
+function requestLimit(options: SocketProbeOptions): number {
+  if (options.deadline === undefined) return options.timeoutMs;
+  return Math.max(0, Math.min(options.timeoutMs, options.deadline - Date.now()));
+}
+
+function withLimit(options: SocketProbeOptions): SocketProbeOptions {
+  return { ...options, timeoutMs: requestLimit(options) };
 }
 
 /** Sends one polling request with the session's cookies and stores the cookies it gets back. */
@@ -119,7 +135,7 @@ async function request(
     body,
     lookup: session.lookup,
     signal: session.signal,
-    timeoutMs: session.timeoutMs,
+    timeoutMs: requestLimit(session),
   });
   if ('response' in result) session.cookies.store(result.response.headers);
   return result;

@@ -356,14 +356,22 @@ describe('socket-service on a hanging server', () => {
     expect(outcome.summary).toContain('no response within 5s');
   });
 
-  test('runChecks returns at timeout', async () => {
-    // runChecks replaces the signal with its own, aborted at the timeout.
+  test('socket-service times out before runner', async () => {
+    // runChecks replaces the signal with its own, aborted at the timeout, and passes the deadline,
+    // as wr doctor --timeout 2s does.
     const environment = environmentFor({ url: silent.url });
     const started = performance.now();
-    const [result] = await runChecks([socketServiceCheck], environment, { timeoutMs: 800 });
-    expect(performance.now() - started).toBeLessThan(1300);
+    const [result] = await runChecks([socketServiceCheck], environment, { timeoutMs: 2000 });
+    const elapsed = performance.now() - started;
+    expect(elapsed).toBeLessThan(2000);
+    expect(elapsed).toBeGreaterThan(1500);
     expect(result?.status).toBe('fail');
-    expect(result?.details).toMatchObject({ timedOut: true });
+    expect(result?.details).not.toHaveProperty('timedOut');
+    expect(detail(result as CheckOutcome, 'failure')).toMatchObject({ kind: 'timeout' });
+    expect(result?.summary).toContain(`socket service handshake failed: ${silent.url}/socket.io/`);
+    expect(result?.summary).toContain('no response within');
+    expect(result?.summary).not.toContain('did not finish');
+    expect(result?.remedy).toContain('running and not overloaded');
   });
 });
 

@@ -43,6 +43,21 @@ describe('runner', () => {
     expect(result?.summary).toContain('boom');
   });
 
+  it('runner passes the deadline', async () => {
+    let deadline: number | undefined;
+    const seeing = check('deadline', async (env) => {
+      deadline = env.deadline;
+      return { status: 'ok', summary: '', details: {}, remedy: null };
+    });
+
+    const before = Date.now();
+    await runChecks([seeing], environment, { timeoutMs: 3000 });
+    const after = Date.now();
+
+    expect(deadline).toBeGreaterThanOrEqual(before + 3000);
+    expect(deadline).toBeLessThanOrEqual(after + 3000);
+  });
+
   it('runner reports progress per check', async () => {
     const seen: string[] = [];
     const ok = (id: string) =>
