@@ -1,10 +1,9 @@
 import type { CommandResult } from '../src/command.js';
 import type { Context } from '../src/context.js';
-import { createDockerEngine } from '../src/docker/engine.js';
-import type { DockerEngine } from '../src/docker/types.js';
+import { lazyDockerEngine } from '../src/docker/engine.js';
 import { usageError, ExitCode } from '../src/errors.js';
 import { parseDuration } from '../src/config/units.js';
-import { checkIds, checkLoaders } from '../src/health/checks/index.js';
+import { checkIds, loadCheck } from '../src/health/checks/index.js';
 import { resolvePaths, type ResolvedPaths } from '../src/health/paths.js';
 import { overallStatus, runChecks } from '../src/health/runner.js';
 import type { CheckResult } from '../src/health/types.js';
@@ -36,12 +35,9 @@ export async function run(
   }
   const { config, file } = context.config();
 
-  let engine: DockerEngine | undefined;
-  const docker = () => (engine ??= createDockerEngine(config.docker.host as string));
+  const docker = lazyDockerEngine(config.docker.host as string);
   let paths: Promise<ResolvedPaths> | undefined;
-  const checks = await Promise.all(
-    ids.map((id) => (checkLoaders[id] as () => ReturnType<(typeof checkLoaders)[string]>)()),
-  );
+  const checks = await Promise.all(ids.map(loadCheck));
 
   const progress = createProgress(context.output, context.streams.stderr);
   progress.start(`running ${checks.length} checks`);

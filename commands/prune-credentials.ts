@@ -2,7 +2,7 @@ import os from 'node:os';
 import confirm from '@inquirer/confirm';
 import type { CommandResult } from '../src/command.js';
 import type { Context } from '../src/context.js';
-import { createDockerEngine } from '../src/docker/engine.js';
+import { lazyDockerEngine } from '../src/docker/engine.js';
 import type { DockerEngine } from '../src/docker/types.js';
 import { inspectCredentials } from '../src/disk/credentials.js';
 import {
@@ -39,8 +39,7 @@ export async function run(
   context: Context,
 ): Promise<CommandResult<PruneReport>> {
   const { config } = context.config();
-  let engine: DockerEngine | undefined;
-  const docker = () => (engine ??= createDockerEngine(config.docker.host as string));
+  const docker = lazyDockerEngine(config.docker.host as string);
   const paths = await resolvePaths(config, docker);
   if (!paths.credentials) {
     throw usageError(

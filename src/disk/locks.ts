@@ -92,9 +92,11 @@ function noHolderVerdict(
     return { state: 'stale', reason, container: null };
   }
   // A container sharing this machine's hostname (network_mode: host) may
-  // hold the lock from a pid namespace that could not be matched.
-  if (scan.browsers.some((browser) => !browser.onHost && !browser.container)) {
-    const reason = `no browser with pid ${lock.pid} found, but some container browsers could not be matched`;
+  // hold the lock from a pid namespace that could not be matched; only a
+  // browser with the lock's pid in its own namespace can be that holder.
+  const unmatched = scan.browsers.filter((browser) => !browser.onHost && !browser.container);
+  if (unmatched.some((browser) => browser.namespacePid === lock.pid)) {
+    const reason = `no browser with pid ${lock.pid} found, but a container browser with that pid could not be matched`;
     return { state: 'unknown', reason, container: null };
   }
   const where = owners.map((owner) => (owner === null ? 'this machine' : `container ${owner}`));

@@ -16,6 +16,12 @@ export interface DockerEngineOptions {
  * Creates the engine client for `host` (`unix:///path` or `tcp://host:port`).
  * Nothing connects until the first call.
  */
+/** Returns a getter that creates one engine client on first use and then shares it. */
+export function lazyDockerEngine(host: string): () => DockerEngine {
+  let engine: DockerEngine | undefined;
+  return () => (engine ??= createDockerEngine(host));
+}
+
 export function createDockerEngine(host: string, options: DockerEngineOptions = {}): DockerEngine {
   const docker = connect(host);
   const context: CallContext = { host, timeoutMs: options.timeoutMs ?? defaultCallTimeoutMs };

@@ -105,6 +105,17 @@ describe('lock judgement', () => {
     expect(verdict.state).toBe('unknown');
   });
 
+  it('stale beside an unrelated unmatched browser', () => {
+    const unmatched = browser({ pid: 9001, namespacePid: 7, onHost: false, hostPath: null });
+    const verdict = judgeLock(
+      parseLockTarget('vm-4242'),
+      { hostname: 'vm', scan: scan([unmatched], false) },
+      usesFolder,
+    );
+    expect(verdict.state).toBe('stale');
+    expect(verdict.reason).toContain('no browser with pid 4242');
+  });
+
   it('unknown for malformed target', () => {
     const verdict = judgeLock(
       parseLockTarget('nonsense'),

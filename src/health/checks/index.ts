@@ -11,3 +11,10 @@ export const checkLoaders: Record<string, () => Promise<Check>> = {
 };
 
 export const checkIds = Object.keys(checkLoaders);
+
+/** Imports the check with this id; ids come from the CLI's validated choices. */
+export async function loadCheck(id: string): Promise<Check> {
+  const loader = checkLoaders[id];
+  if (!loader) throw new Error(`unknown check id "${id}"`);
+  return loader();
+}
