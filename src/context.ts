@@ -1,4 +1,5 @@
-import { loadConfig, type LoadedConfig } from './config/load.js';
+import { defaultConfigFiles, loadConfig, type LoadedConfig } from './config/load.js';
+import { renderWarning } from './output/render.js';
 import type { OutputOptions } from './output/style.js';
 import type { Streams } from './output/render.js';
 
@@ -36,23 +37,31 @@ export function createContext(
   const interactive = Boolean(process.stdout.isTTY);
   const color = globals.color !== false && interactive && !process.env.NO_COLOR;
   let loaded: LoadedConfig | undefined;
+  const output: OutputOptions = {
+    json: Boolean(globals.json),
+    color,
+    quiet: Boolean(globals.quiet),
+    verbose: Boolean(globals.verbose),
+    interactive,
+    columns: process.stdout.columns,
+  };
+  const streams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
   return {
-    output: {
-      json: Boolean(globals.json),
-      color,
-      quiet: Boolean(globals.quiet),
-      verbose: Boolean(globals.verbose),
-      interactive,
-      columns: process.stdout.columns,
-    },
-    streams: { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+    output,
+    streams,
     env: process.env,
     cwd: process.cwd(),
     procRoot: '/proc',
     now: () => new Date(),
     signal,
     config: () => {
-      loaded ??= loadConfig({ file: globals.config, env: process.env, cwd: process.cwd() });
+      if (loaded) return loaded;
+      loaded = loadConfig({ file: globals.config, env: process.env, cwd: process.cwd() });
+      if (!loaded.file) {
+        const looked = defaultConfigFiles.join(', ');
+        const message = `no config file found (looked for ${looked}); using defaults and WR_* variables. Pass --config or set WR_CONFIG`;
+        renderWarning(message, output, streams);
+      }
       return loaded;
     },
   };
