@@ -8,8 +8,9 @@ import { loadConfig } from '../../src/config/load.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import type { DockerEngine } from '../../src/docker/types.js';
 import { diskCheck } from '../../src/health/checks/disk.js';
-import { formatBytes } from '../../src/output/format.js';
+import { formatBytes, formatDuration } from '../../src/output/format.js';
 import { resolvePaths, type ResolvedPaths } from '../../src/health/paths.js';
+import { runChecks } from '../../src/health/runner.js';
 import type { CheckEnvironment } from '../../src/health/types.js';
 
 const checkModule = fileURLToPath(new URL('../../src/health/checks/disk.ts', import.meta.url));
@@ -245,6 +246,132 @@ describe('disk check', () => {
     expect(outcome.remedy).toBe('rerun as root: sudo wr doctor --check disk');
     chmodSync(locked, 0o755);
     rmSync(locked, { recursive: true });
+  });
+});
+
+describe('disk check near its deadline', () => {
+  let treeVolume: string;
+  let tree: string;
+  let treeMounted = false;
+  /** Time `du` takes to size the generated tree with a warm cache, in milliseconds. */
+  let sizingMs: number;
+
+  beforeAll(() => {
+    treeVolume = path.join(base, 'tree');
+    mkdirSync(treeVolume);
+    // A tmpfs makes creating 150,000 files quick. Its 2 GiB are over the 1 GiB floor of free space,
+    // so the status at threshold 0 is ok whether sizing finishes or not.
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2g', 'tmpfs', treeVolume], {
+      encoding: 'utf8',
+    });
+    if (mount.status !== 0) {
+      throw new Error(
+        `mounting a tmpfs on ${treeVolume} failed (run the tests as root): ${mount.stderr}`,
+      );
+    }
+    treeMounted = true;
+    tree = path.join(treeVolume, 'public');
+    for (let folder = 0; folder < 1000; folder += 1) {
+      const media = path.join(tree, `chat-${folder}`);
+      mkdirSync(media, { recursive: true });
+      for (let file = 0; file < 150; file += 1) writeFileSync(path.join(media, `${file}.jpg`), '');
+    }
+    duAllocated(tree);
+    const started = performance.now();
+    duAllocated(tree);
+    sizingMs = performance.now() - started;
+  });
+
+  afterAll(() => {
+    if (treeMounted) execFileSync('umount', [treeVolume]);
+  });
+
+  it('disk reports free space when sizing is cut', async () => {
+    expect(sizingMs, 'du sized the generated tree too fast to be cut; add files').toBeGreaterThan(
+      90,
+    );
+    const deadline = Date.now() + sizingMs / 2;
+    const environment = configured(0, { public: tree, credentials: credentialsPath });
+
+    const outcome = await diskCheck.run({ ...environment, deadline });
+    const finished = Date.now();
+    const details = outcome.details as {
+      paths: Record<
+        string,
+        { bytes: number | null; sizing: unknown; sizingCutShortAfterMs: number | null }
+      >;
+      filesystems: Array<{ mount: string; available: number }>;
+      sizingLimitMs: number | null;
+    };
+    const limitMs = details.paths.public?.sizingCutShortAfterMs as number;
+
+    expect(finished).toBeLessThan(deadline);
+    expect(outcome.status).toBe('ok');
+    expect(outcome.summary).toMatch(
+      /^public on .*tree \(tmpfs\): [\d.]+ \w+ free of 2\.0 GiB \(\d+%\), [\d,]+ inodes free/,
+    );
+    expect(outcome.summary).toContain(
+      `public size not measured within ${formatDuration(limitMs)} (${tree})`,
+    );
+    expect(limitMs).toBeGreaterThan(0);
+    expect(limitMs).toBeLessThan(sizingMs / 2);
+    expect(details.sizingLimitMs).toBe(limitMs);
+    expect(details.paths.public?.bytes).toBeNull();
+    expect(details.paths.public?.sizing).toBeNull();
+    expect(
+      details.filesystems.find((filesystem) => filesystem.mount === treeVolume)?.available,
+    ).toBe(statfsSync(treeVolume).bavail * statfsSync(treeVolume).bsize);
+  });
+
+  it('disk finishes before runner timeout', async () => {
+    expect(sizingMs, 'du sized the generated tree too fast to be cut; add files').toBeGreaterThan(
+      90,
+    );
+    const environment = configured(0, { public: tree, credentials: credentialsPath });
+
+    const [result] = await runChecks([diskCheck], environment, { timeoutMs: sizingMs / 2 });
+
+    expect(result?.details).not.toHaveProperty('timedOut');
+    expect(result?.status).toBe('ok');
+    expect(result?.summary).toMatch(/^public on .*tree \(tmpfs\): [\d.]+ \w+ free of 2\.0 GiB/);
+    expect(result?.summary).toContain(`(${tree})`);
+    expect(result?.summary).toContain('public size not measured within');
+  });
+
+  it('disk skips sizing past deadline', async () => {
+    const environment = configured(0);
+
+    const outcome = await diskCheck.run({ ...environment, deadline: Date.now() - 1 });
+    const details = outcome.details as {
+      paths: Record<string, { bytes: number | null; sizingCutShortAfterMs: number | null }>;
+      filesystems: unknown[];
+    };
+
+    expect(outcome.status).toBe('ok');
+    expect(outcome.summary).toMatch(/^public and credentials on \/.*: [\d.]+ \w+ free of /);
+    expect(outcome.summary).toContain(`public size not measured within 0 ms (${publicPath})`);
+    expect(outcome.summary).toContain(
+      `credentials size not measured within 0 ms (${credentialsPath})`,
+    );
+    expect(details.paths.public).toMatchObject({ bytes: null, sizingCutShortAfterMs: 0 });
+    expect(details.paths.credentials).toMatchObject({ bytes: null, sizingCutShortAfterMs: 0 });
+    expect(details.filesystems).toHaveLength(1);
+  });
+
+  it('disk sizes fully before far deadline', async () => {
+    const environment = configured(0);
+
+    const outcome = await diskCheck.run({ ...environment, deadline: Date.now() + 60_000 });
+    const details = outcome.details as {
+      paths: Record<string, { bytes: number | null; sizingCutShortAfterMs: number | null }>;
+      sizingLimitMs: number | null;
+    };
+
+    expect(details.paths.public?.bytes).toBe(duAllocated(publicPath));
+    expect(details.paths.public?.sizingCutShortAfterMs).toBeNull();
+    expect(details.sizingLimitMs).toBeGreaterThan(40_000);
+    expect(details.sizingLimitMs).toBeLessThanOrEqual(45_000);
+    expect(outcome.summary).not.toContain('not measured');
   });
 });
 

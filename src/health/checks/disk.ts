@@ -27,7 +27,8 @@ export {
  * Checks the filesystems holding `public` and `credentials` and measures
  * both folders (allocated bytes, what deleting frees). Unresolved paths warn,
  * configured paths that do not exist fail, and each filesystem is rated by
- * `rateFilesystem`.
+ * `rateFilesystem`. Sizing stops before `environment.deadline`, and a folder
+ * not measured by then is reported as such next to the free space.
  */
 export const diskCheck: Check = {
   id: 'disk',
@@ -43,7 +44,7 @@ export const diskCheck: Check = {
       procRoot: environment.procRoot,
       signal: environment.signal,
     });
-    await measurePaths(present, reports, environment.signal, findings);
+    const sizingLimitMs = await measurePaths(present, reports, environment, findings);
 
     const { diskFreePercent } = environment.config.thresholds;
     const rated = filesystems.map((filesystem) => ({
@@ -53,7 +54,7 @@ export const diskCheck: Check = {
     for (const filesystem of rated) {
       findings.push(filesystemFinding(filesystem, reports, diskFreePercent));
     }
-    return buildOutcome(findings, reports, rated, resolved, diskFreePercent);
+    return buildOutcome(findings, reports, rated, resolved, diskFreePercent, sizingLimitMs);
   },
 };
 
@@ -78,7 +79,13 @@ async function inspectPaths(
       continue;
     }
     const problem = await folderProblem(entry.path);
-    reports[key] = { ...entry, exists: problem === null, bytes: null, sizing: null };
+    reports[key] = {
+      ...entry,
+      exists: problem === null,
+      bytes: null,
+      sizing: null,
+      sizingCutShortAfterMs: null,
+    };
     if (problem) findings.push(missingFinding(key, entry, problem, configFile));
   }
   return reports;

@@ -1,6 +1,6 @@
 import type { FilesystemStats } from '../../../disk/filesystem.js';
 import type { FolderSizes } from '../../../disk/size.js';
-import { formatBytes, formatPercent } from '../../../output/format.js';
+import { formatBytes, formatDuration, formatPercent } from '../../../output/format.js';
 import type { ResolvedPath, ResolvedPaths } from '../../paths.js';
 import type { CheckOutcome, CheckStatus } from '../../types.js';
 import {
@@ -37,6 +37,8 @@ export interface PathReport extends ResolvedPath {
   bytes: number | null;
   /** Sizing method and unreadable entries, or null when the folder was not measured. */
   sizing: Omit<FolderSizes, 'bytes' | 'missing'> | null;
+  /** Sizing limit, in milliseconds, that stopped the measurement before it finished, or null. */
+  sizingCutShortAfterMs: number | null;
 }
 
 export function missingFinding(
@@ -88,8 +90,13 @@ function describeSpace(filesystem: FilesystemStats): string {
 function describeSizes(reports: Record<PathKey, PathReport | null>): string[] {
   return pathKeys.flatMap((key) => {
     const report = reports[key];
-    if (!report || report.bytes === null) return [];
+    if (!report) return [];
     const from = report.source === 'config' ? '' : `, found through ${report.source}`;
+    if (report.sizingCutShortAfterMs !== null) {
+      const limit = formatDuration(report.sizingCutShortAfterMs);
+      return [`${key} size not measured within ${limit} (${report.path}${from})`];
+    }
+    if (report.bytes === null) return [];
     return [`${key} ${formatBytes(report.bytes)} (${report.path}${from})`];
   });
 }
@@ -100,6 +107,7 @@ export function buildOutcome(
   filesystems: Array<FilesystemStats & FilesystemRating & { paths: string[] }>,
   resolved: ResolvedPaths,
   diskFreePercent: number,
+  sizingLimitMs: number | null,
 ): CheckOutcome {
   const status = worst(findings.map((finding) => finding.status));
   const ordered = [...findings].sort((a, b) => severity[b.status] - severity[a.status]);
@@ -124,6 +132,8 @@ export function buildOutcome(
         minimumAvailableBytes,
         minimumFreeInodes,
       },
+      // How long folder sizing could take before the deadline, in milliseconds, or null without one.
+      sizingLimitMs,
     },
     remedy: status === 'ok' ? null : remedies.join('; ') || null,
   };
