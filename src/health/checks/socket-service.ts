@@ -10,7 +10,9 @@ const requestTimeoutMs = 5000;
 /**
  * Time kept between the last request's end and the runner's deadline, in
  * milliseconds, so that a request that times out is reported by this check,
- * with its URL, before the runner gives up on the check.
+ * with its URL, before the runner gives up on the check. A tenth of the time
+ * left is kept instead when that is shorter, so that a short doctor timeout
+ * still leaves the requests most of it.
  */
 // NOTE: chosen, not measured. Building the outcome is quick, so the margin is mostly for timers
 // that fire late on a busy event loop.
@@ -37,8 +39,7 @@ export const socketServiceCheck: Check = {
       lookup: environment.lookup as LookupFunction | undefined,
       signal: environment.signal,
       timeoutMs: requestTimeoutMs,
-      deadline:
-        environment.deadline === undefined ? undefined : environment.deadline - deadlineMarginMs,
+      deadline: requestDeadline(environment.deadline),
     });
     if (result.stage === 'unreachable')
       return unreachable(url, path, result.handshakeUrl, result.failure);
@@ -47,6 +48,13 @@ export const socketServiceCheck: Check = {
     return opened(url, result);
   },
 };
+
+/** Returns the time by which the probe's requests must end, a margin before `deadline`. */
+function requestDeadline(deadline: number | undefined): number | undefined {
+  if (deadline === undefined) return undefined;
+  const timeLeftMs = deadline - Date.now();
+  return deadline - Math.max(0, Math.min(deadlineMarginMs, timeLeftMs / 10));
+}
 
 /** Parses the service URL, mapping ws: and wss: to http: and https: as socket.io-client does. */
 function serviceUrl(text: string): URL | null {
