@@ -7,6 +7,7 @@ import { checkIds, loadCheck } from '../src/health/checks/index.js';
 import { resolvePaths, type ResolvedPaths } from '../src/health/paths.js';
 import { overallStatus, runChecks } from '../src/health/runner.js';
 import type { CheckResult } from '../src/health/types.js';
+import { plural } from '../src/output/format.js';
 import { createProgress } from '../src/output/progress.js';
 import { doctorView } from '../src/output/views/doctor.js';
 
@@ -30,7 +31,8 @@ export async function run(
   if (timeoutMs === undefined || timeoutMs <= 0) {
     throw usageError(
       'USAGE',
-      `--timeout "${options.timeout}": expected a duration such as 10s or 1m`,
+      `--timeout "${options.timeout}": expected a duration longer than zero, such as 10s or 1m`,
+      'rerun with --timeout 30s, for example',
     );
   }
   const { config, file } = context.config();
@@ -40,7 +42,7 @@ export async function run(
   const checks = await Promise.all(ids.map(loadCheck));
 
   const progress = createProgress(context.output, context.streams.stderr);
-  progress.start(`running ${checks.length} checks`);
+  progress.start(`running ${plural(checks.length, 'check')}`);
   const results = await runChecks(
     checks,
     {
@@ -53,6 +55,7 @@ export async function run(
     },
     {
       timeoutMs,
+      signal: context.signal,
       onResult: (result, finished, total) =>
         progress.update(`${finished}/${total} checks done (${result.id}: ${result.status})`),
     },

@@ -1,27 +1,24 @@
-import { Command, CommanderError, Option } from 'commander';
-import type { Context, GlobalOptions } from './context.js';
-import { ExitCode, WrError, type ExitCodeValue } from './errors.js';
+import { Command, Option } from 'commander';
+import type { Context } from './context.js';
 import type { CommandResult } from './command.js';
-import { version } from './version.js';
 import { checkIds } from './health/checks/index.js';
+import { version } from './version.js';
 
 /** A command module as the CLI sees it; its data type is the module's own business. */
-interface CommandModule {
+export interface CommandModule {
   run(
     options: never,
     context: Context,
   ): Promise<Omit<CommandResult<never>, 'data'> & { data: unknown }>;
 }
-type Loader = () => Promise<CommandModule>;
+export type Loader = () => Promise<CommandModule>;
+export type RunCommand = (load: Loader, options: object, command: Command) => Promise<void>;
 
-interface Outcome {
-  exitCode: ExitCodeValue;
-}
-
-/** Builds the commander program. Handlers are imported only when their command runs. */
-export function buildProgram(
-  run: (load: Loader, options: object, command: Command) => Promise<void>,
-) {
+/**
+ * Builds the commander program. Command modules are imported only when their
+ * command runs, so that `wr --help` stays fast.
+ */
+export function buildProgram(run: RunCommand, json: boolean): Command {
   const program = new Command('wr')
     .description(
       'Operator toolkit for WhatRestaurant: diagnose and repair whatsapp-web.js connections',
@@ -31,24 +28,39 @@ export function buildProgram(
       '-c, --config <file>',
       'config file (default: $WR_CONFIG, ./wr.config.json, /etc/wr/config.json)',
     )
+    .option('--project <name>', 'compose project name; overrides "project" of the config')
+    .option('--docker-host <url>', 'Docker engine, unix:///path or tcp://host:port')
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--no-color', 'print without colours')
-    .option('-q, --quiet', 'print only the result')
-    .option('-v, --verbose', 'print more detail')
-    .showHelpAfterError('(run wr --help for usage)')
+    .option('-q, --quiet', 'print only the result: no progress, no warnings, no healthy rows')
+    .option('-v, --verbose', 'print more detail, such as the config file used and check details')
+    .showHelpAfterError(json ? false : '(run wr --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      // With --json the error is printed as JSON by the caller instead.
+      outputError: (text, write) => (json ? undefined : write(text)),
+    })
     .exitOverride();
 
+  registerDoctor(program, run);
+  registerPruneCredentials(program, run);
+  return program;
+}
+
+function registerDoctor(program: Command, run: RunCommand): void {
   program
     .command('doctor')
     .description('run every health check concurrently and print one row per check with its remedy')
     .addOption(new Option('--check <id...>', 'run only these checks').choices(checkIds))
-    .option('--timeout <duration>', 'time limit of each check, e.g. 10s', '10s')
+    .option('--timeout <duration>', 'time limit of each check, such as 10s or 1m', '10s')
     .addHelpText(
       'after',
-      `\nChecks: ${checkIds.join(', ')}.\nExit code 0 when no check fails, 1 otherwise, 2 on a configuration error.`,
+      `\nChecks: ${checkIds.join(', ')}.\nExit code 0 when no check fails, 1 otherwise, 2 on a usage or configuration error.`,
     )
     .action((options, command) => run(() => import('../commands/doctor.js'), options, command));
+}
 
+function registerPruneCredentials(program: Command, run: RunCommand): void {
   program
     .command('prune-credentials')
     .description('delete credential folders that belong to no connection and no running browser')
@@ -61,58 +73,4 @@ export function buildProgram(
     .action((options, command) =>
       run(() => import('../commands/prune-credentials.js'), options, command),
     );
-
-  return program;
-}
-
-/** Runs the CLI once and returns the exit code; it never exits the process itself. */
-export async function runCli(argv: string[], signal: AbortSignal): Promise<ExitCodeValue> {
-  const outcome: Outcome = { exitCode: ExitCode.ok };
-  let context: Context | undefined;
-
-  // The context, config loader and renderers load only when a command runs,
-  // so that `wr --help` starts fast.
-  const program = buildProgram(async (load, options, command) => {
-    const { createContext } = await import('./context.js');
-    const { renderResult } = await import('./output/render.js');
-    context = createContext(command.optsWithGlobals() as GlobalOptions, process, signal);
-    const module = await load();
-    const result = await module.run(options as never, context);
-    renderResult(result.data as never, result.view, context.output, context.streams);
-    outcome.exitCode = result.exitCode;
-  });
-
-  try {
-    await program.parseAsync(argv);
-    return outcome.exitCode;
-  } catch (error) {
-    return handleError(error, context, argv);
-  }
-}
-
-async function handleError(
-  error: unknown,
-  context: Context | undefined,
-  argv: string[],
-): Promise<ExitCodeValue> {
-  if (error instanceof CommanderError) {
-    const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
-    return done.includes(error.code) ? ExitCode.ok : ExitCode.usage;
-  }
-  if (context?.signal.aborted) return ExitCode.interrupted;
-
-  const { createContext } = await import('./context.js');
-  const { renderError } = await import('./output/render.js');
-  const globals = { json: argv.includes('--json'), color: !argv.includes('--no-color') };
-  const output = context ?? createContext(globals, process, new AbortController().signal);
-  if (error instanceof WrError) {
-    renderError(error, output.output, output.streams);
-    return error.exitCode;
-  }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  const bug = new WrError('INTERNAL', `unexpected error: ${detail}`, {
-    hint: 'this is a bug in wr; report it with the output above',
-  });
-  renderError(bug, output.output, output.streams);
-  return ExitCode.failure;
 }

@@ -22,6 +22,8 @@ export interface Context {
 
 export interface GlobalOptions {
   config?: string;
+  project?: string;
+  dockerHost?: string;
   json?: boolean;
   color?: boolean;
   quiet?: boolean;
@@ -56,7 +58,16 @@ export function createContext(
     signal,
     config: () => {
       if (loaded) return loaded;
-      loaded = loadConfig({ file: globals.config, env: process.env, cwd: process.cwd() });
+      const overrides = { project: globals.project, 'docker.host': globals.dockerHost };
+      loaded = loadConfig({
+        file: globals.config,
+        env: process.env,
+        cwd: process.cwd(),
+        overrides,
+      });
+      if (output.verbose && loaded.file) {
+        streams.stderr.write(`config: ${loaded.file}\n`);
+      }
       if (!loaded.file) {
         const looked = defaultConfigFiles.join(', ');
         const message = `no config file found (looked for ${looked}); using defaults and WR_* variables. Pass --config or set WR_CONFIG`;

@@ -1,4 +1,4 @@
-import { runCli } from './cli.js';
+import { runCli } from './run-cli.js';
 import { ExitCode } from './errors.js';
 
 // The single exit path of wr: every command returns its exit code here.

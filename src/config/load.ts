@@ -36,17 +36,22 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const raw = file ? readConfigFile(file) : {};
   const fileHadDockerHost = hasDockerHost(raw);
 
+  // Where each overridden key came from, so that errors blame the right source.
+  const sources = new Map<string, string>();
   for (const { name, key, type } of envOverrides) {
     const value = options.env[name];
     if (value === undefined || value === '') continue;
     setKey(raw, key, type === 'number' ? parseEnvNumber(name, value) : value);
+    sources.set(key, `environment variable ${name}`);
   }
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    if (value !== undefined) setKey(raw, key, value);
+    if (value === undefined) continue;
+    setKey(raw, key, value);
+    sources.set(key, `command-line option for ${key}`);
   }
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw configError(file, parsed.error.issues);
+  if (!parsed.success) throw configError(file, parsed.error.issues, raw, sources);
   const config = parsed.data;
   checkConnections(file, config);
 
@@ -117,12 +122,26 @@ function parseEnvNumber(name: string, value: string): number {
     throw usageError(
       'CONFIG_INVALID',
       `environment variable ${name}="${value}": expected a number`,
+      `set ${name} to a number, or unset it to use the config file`,
     );
   }
   return number;
 }
 
-function describeIssue(issue: ZodIssue): string {
+function valueAt(raw: Record<string, unknown>, issuePath: Array<string | number>): unknown {
+  let node: unknown = raw;
+  for (const part of issuePath) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[part];
+  }
+  return node;
+}
+
+function describeIssue(
+  issue: ZodIssue,
+  raw: Record<string, unknown>,
+  sources: Map<string, string>,
+): string {
   const key = issue.path.join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const prefix = issue.path.length ? `${issue.path.join('.')}.` : '';
@@ -132,17 +151,24 @@ function describeIssue(issue: ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.received === 'undefined') {
     return `key "${key}": missing, expected ${issue.expected}`;
   }
-  return `key "${key}": ${issue.message}`;
+  const value = JSON.stringify(valueAt(raw, issue.path));
+  const source = sources.get(key);
+  return `key "${key}" = ${value}${source ? ` (from ${source})` : ''}: ${issue.message}`;
 }
 
-function configError(file: string | null, issues: ZodIssue[]) {
+function configError(
+  file: string | null,
+  issues: ZodIssue[],
+  raw: Record<string, unknown>,
+  sources: Map<string, string>,
+) {
   const where = file ?? 'configuration (no file; defaults and WR_* variables)';
-  const lines = issues.map((issue) => `  ${describeIssue(issue)}`);
-  return usageError(
-    'CONFIG_INVALID',
-    `${where} is invalid:\n${lines.join('\n')}`,
-    'fix the keys listed above; wr.config.example.json shows every key',
-  );
+  const lines = issues.map((issue) => `  ${describeIssue(issue, raw, sources)}`);
+  const fromEnvironment = issues.some((issue) => sources.has(issue.path.join('.')));
+  const hint = fromEnvironment
+    ? 'fix the environment variables or options named above, or unset them to use the file'
+    : 'fix the keys listed above; wr.config.example.json shows every key';
+  return usageError('CONFIG_INVALID', `${where} is invalid:\n${lines.join('\n')}`, hint);
 }
 
 function checkConnections(file: string | null, config: Config): void {

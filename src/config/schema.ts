@@ -39,7 +39,14 @@ export const configSchema = z
   .object({
     project: z.string().min(1).optional(),
     docker: z
-      .object({ host: z.string().min(1).optional() })
+      .object({
+        host: z
+          .string()
+          .regex(/^(unix|tcp|http|https):\/\/./, {
+            message: 'expected unix:///path/to/docker.sock or tcp://host:port',
+          })
+          .optional(),
+      })
       .strict()
       .default({}),
     paths: z

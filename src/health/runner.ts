@@ -3,6 +3,8 @@ import type { Check, CheckEnvironment, CheckResult, CheckStatus } from './types.
 
 export interface RunChecksOptions {
   timeoutMs: number;
+  /** Aborted on Ctrl-C: every running check is aborted and reported as skipped. */
+  signal?: AbortSignal;
   /** Called when a check ends, so the caller can show progress. */
   onResult?: (result: CheckResult, finished: number, total: number) => void;
 }
@@ -19,7 +21,7 @@ export async function runChecks(
 ): Promise<CheckResult[]> {
   let finished = 0;
   const results = checks.map(async (check) => {
-    const result = await runOne(check, environment, options.timeoutMs);
+    const result = await runOne(check, environment, options.timeoutMs, options.signal);
     finished += 1;
     options.onResult?.(result, finished, checks.length);
     return result;
@@ -31,13 +33,16 @@ async function runOne(
   check: Check,
   environment: Omit<CheckEnvironment, 'signal' | 'deadline'>,
   timeoutMs: number,
+  interrupt?: AbortSignal,
 ): Promise<CheckResult> {
   const controller = new AbortController();
   const deadline = Date.now() + timeoutMs;
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
+  const timeout = new Promise<'timeout' | 'interrupted'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    interrupt?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    if (interrupt?.aborted) resolve('interrupted');
   });
 
   try {
@@ -46,6 +51,10 @@ async function runOne(
       timeout,
     ]);
     const durationMs = Math.round(performance.now() - started);
+    if (outcome === 'interrupted') {
+      const summary = `${check.title} check interrupted`;
+      return { id: check.id, status: 'skip', summary, details: {}, remedy: null, durationMs };
+    }
     if (outcome === 'timeout') {
       return {
         id: check.id,

@@ -36,3 +36,8 @@ export function formatDuration(ms: number): string {
 export function formatPercent(ratio: number): string {
   return `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 }
+
+/** Formats a count with its noun, adding "s" unless the count is one: `1 check`, `3 checks`. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? noun : pluralNoun}`;
+}

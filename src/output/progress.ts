@@ -9,7 +9,11 @@ export interface Progress {
 }
 
 export function createProgress(options: OutputOptions, stream: NodeJS.WritableStream): Progress {
-  if (options.json || options.quiet || !options.interactive) {
+  // ora loops forever redrawing on a terminal that reports zero columns
+  // (a pseudo-terminal whose size was never set), so such a terminal gets none.
+  const columns = (stream as NodeJS.WriteStream).columns ?? 0;
+  const terminal = Boolean((stream as NodeJS.WriteStream).isTTY) && columns > 0;
+  if (options.json || options.quiet || !options.interactive || !terminal) {
     return { start() {}, update() {}, stop() {} };
   }
   let spinner: Ora | undefined;

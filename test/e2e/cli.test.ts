@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runWr } from '../harness/cli.js';
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { repoRoot, runWr } from '../harness/cli.js';
 
 function configDir(config: unknown): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'wr-e2e-'));
@@ -71,6 +73,113 @@ describe('wr binary', () => {
     }
     expect(report.checks[0].status).toBe('fail');
     expect(run.exitCode).toBe(1);
+  });
+});
+
+describe('wr usage errors', () => {
+  it('no command prints help and exits 2', async () => {
+    const run = await runWr([]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('Usage: wr');
+    expect(run.stdout).toBe('');
+  });
+
+  it('usage error with --json prints a JSON error', async () => {
+    const run = await runWr(['doctor', '--check', 'dsk', '--json']);
+    expect(run.exitCode).toBe(2);
+    const body = JSON.parse(run.stdout);
+    expect(body.error.code).toBe('USAGE');
+    expect(body.error.message).toContain('dsk');
+    expect(body.error.hint).toContain('--help');
+    expect(run.stderr).toBe('');
+  });
+
+  it('zero timeout is rejected with a hint', async () => {
+    const dir = configDir({});
+    const run = await runWr(['doctor', '--timeout', '0s', '--json'], { cwd: dir });
+    expect(run.exitCode).toBe(2);
+    const body = JSON.parse(run.stdout);
+    expect(body.error.message).toContain('"0s"');
+    expect(body.error.hint).toContain('--timeout');
+  });
+
+  it('help shows the global options', async () => {
+    const run = await runWr(['doctor', '--help']);
+    expect(run.stdout).toContain('--config <file>');
+    expect(run.stdout).toContain('--json');
+  });
+
+  it('--docker-host overrides the config', async () => {
+    const dir = configDir({ project: 'p', docker: { host: 'unix:///tmp/a.sock' } });
+    const run = await runWr(
+      ['doctor', '--json', '--check', 'docker', '--docker-host', 'unix:///nonexistent/b.sock'],
+      { cwd: dir },
+    );
+    const report = JSON.parse(run.stdout);
+    expect(report.checks[0].summary).toContain('unix:///nonexistent/b.sock');
+  });
+});
+
+describe('wr doctor output modes', () => {
+  it('quiet doctor prints nothing when healthy', async () => {
+    const dir = configDir({ thresholds: { ramPercent: 100 } });
+    const run = await runWr(['doctor', '-q', '--check', 'ram'], { cwd: dir });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('');
+  });
+
+  it('quiet doctor keeps failing rows only', async () => {
+    const dir = configDir({
+      docker: { host: 'unix:///nonexistent/docker.sock' },
+      thresholds: { ramPercent: 100 },
+    });
+    const run = await runWr(['doctor', '-q', '--check', 'ram', 'docker'], { cwd: dir });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('docker');
+    expect(run.stdout).not.toMatch(/│ ram /);
+  });
+
+  it('missing config file is reported on stderr', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wr-e2e-empty-'));
+    const run = await runWr(['doctor', '--check', 'ram'], { cwd: dir });
+    expect(run.stderr).toContain('no config file found');
+    const verbose = await runWr(['doctor', '--check', 'ram', '-v'], { cwd: configDir({}) });
+    expect(verbose.stderr).toMatch(/config: .*wr\.config\.json/);
+  });
+
+  it('doctor exits 130 on SIGINT without a report', async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const dir = configDir({ socketService: { url: `http://127.0.0.1:${port}` } });
+    try {
+      const run = runWr(['doctor', '--check', 'socket-service', '--timeout', '30s'], {
+        cwd: dir,
+        signalAfterMs: 1500,
+      });
+      const result = await run;
+      expect(result.exitCode).toBe(130);
+      expect(result.stdout).toBe('');
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('doctor ends on a zero-column terminal', async () => {
+    const dir = configDir({ thresholds: { ramPercent: 100 } });
+    const bin = path.join(repoRoot, 'bin/wr');
+    const command = `stty cols 0 rows 0; ${process.execPath} ${bin} doctor --check ram`;
+    const started = Date.now();
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      cwd: dir,
+      timeout: 20_000,
+      encoding: 'utf8',
+    });
+    expect(result.error, 'install bsdutils for script(1)').toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.status).toBe(0);
+    expect(result.stdout.length).toBeLessThan(20_000);
   });
 });
 

@@ -15,7 +15,14 @@ export interface CliRun {
 /** Runs the built `bin/wr` as an operator would, with no terminal attached. */
 export async function runWr(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    input?: string;
+    timeoutMs?: number;
+    /** Sends SIGINT this long after the start, as Ctrl-C would. */
+    signalAfterMs?: number;
+  } = {},
 ): Promise<CliRun> {
   if (!existsSync(path.join(repoRoot, 'dist/src/main.js'))) {
     throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
@@ -32,6 +39,9 @@ export async function runWr(
   child.stdin.end(options.input ?? '');
 
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  if (options.signalAfterMs !== undefined) {
+    setTimeout(() => child.kill('SIGINT'), options.signalAfterMs);
+  }
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(timer);
   return { exitCode, stdout, stderr };

@@ -181,3 +181,41 @@ describe('config example', () => {
     expect(config.npmRegistry).toMatch(/^https:/);
   });
 });
+
+describe('config sources', () => {
+  it('config error names the env variable and value', () => {
+    const { dir, file } = writeConfig({ project: 'p' });
+    const error = loadError(() =>
+      loadConfig({ env: { WR_RAM_PERCENT: '150', WR_SOCKET_SERVICE_URL: 'not-a-url' }, cwd: dir }),
+    );
+    expect(error.message).toContain(file);
+    expect(error.message).toContain(
+      'thresholds.ramPercent" = 150 (from environment variable WR_RAM_PERCENT)',
+    );
+    expect(error.message).toContain(
+      '"not-a-url" (from environment variable WR_SOCKET_SERVICE_URL)',
+    );
+    expect(error.hint).toContain('environment');
+  });
+
+  it('config error shows the bad value from the file', () => {
+    const { dir } = writeConfig({ thresholds: { uptime: 'three days' } });
+    const error = loadError(() => loadConfig({ env: {}, cwd: dir }));
+    expect(error.message).toContain('thresholds.uptime" = "three days"');
+    expect(error.hint).toContain('wr.config.example.json');
+  });
+
+  it('docker host needs a scheme', () => {
+    const { dir } = writeConfig({ docker: { host: '/var/run/docker.sock' } });
+    const error = loadError(() => loadConfig({ env: {}, cwd: dir }));
+    expect(error.message).toMatch(/docker\.host.*unix:\/\/\/path/);
+  });
+
+  it('flag overrides are named as options', () => {
+    const { dir } = writeConfig({});
+    const error = loadError(() =>
+      loadConfig({ env: {}, cwd: dir, overrides: { 'docker.host': 'nowhere' } }),
+    );
+    expect(error.message).toContain('command-line option');
+  });
+});

@@ -3,8 +3,16 @@ import type { CheckStatus } from '../../health/types.js';
 import { createChalk, type OutputOptions } from '../style.js';
 import { createTable } from '../table.js';
 
-/** The doctor report as a table: check, status, what was measured, remedy. */
+/**
+ * The doctor report as a table: check, status, what was measured, remedy.
+ * With --quiet only the checks that warn or fail are shown, and nothing at all
+ * when every check passed, so a cron job mails only problems.
+ */
 export function doctorView(report: DoctorReport, options: OutputOptions): string {
+  const shown = options.quiet
+    ? report.checks.filter((check) => check.status === 'warn' || check.status === 'fail')
+    : report.checks;
+  if (shown.length === 0 && options.quiet) return '';
   const chalk = createChalk(options);
   const paint: Record<CheckStatus, (text: string) => string> = {
     ok: chalk.green,
@@ -19,7 +27,7 @@ export function doctorView(report: DoctorReport, options: OutputOptions): string
     [16, 8, measured, width - 30 - measured],
     options,
   );
-  for (const check of report.checks) {
+  for (const check of shown) {
     table.push([check.id, paint[check.status](check.status), check.summary, check.remedy ?? '']);
   }
   const overall = paint[report.status](report.status);

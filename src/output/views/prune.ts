@@ -1,6 +1,6 @@
 import type { PruneReport } from '../../../commands/prune-credentials.js';
 import type { PruneAction } from '../../disk/prune.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, plural } from '../format.js';
 import { createChalk, type OutputOptions } from '../style.js';
 import { createTable } from '../table.js';
 
@@ -28,15 +28,20 @@ export function pruneView(report: PruneReport, options: OutputOptions): string {
       folder.reason,
     ]);
   }
-  const lines = [`credentials folder: ${report.credentialsPath}`, table.toString()];
   const total = formatBytes(report.reclaimedBytes);
-  lines.push(report.dryRun ? `would reclaim ${total}` : `reclaimed ${total}`);
+  const totalLine = report.dryRun ? `would reclaim ${total}` : `reclaimed ${total}`;
   const failed = report.folders.filter((folder) => folder.action === 'failed');
-  if (failed.length > 0) {
-    lines.push(
-      chalk.red(`${failed.length} folders were only partly deleted; see the reason column`),
-    );
-  }
+  const failedLine =
+    failed.length > 0
+      ? chalk.red(
+          `${plural(failed.length, 'folder was', 'folders were')} only partly deleted; see the reason column`,
+        )
+      : null;
+  // --quiet prints only the result: the total and any failure.
+  if (options.quiet) return [totalLine, failedLine].filter(Boolean).join('\n');
+
+  const lines = [`credentials folder: ${report.credentialsPath}`, table.toString(), totalLine];
+  if (failedLine) lines.push(failedLine);
   for (const warning of report.warnings) lines.push(`${chalk.yellow('warning')}: ${warning}`);
   return lines.join('\n');
 }
