@@ -68,7 +68,14 @@ export const configSchema = z
     connections: z.array(connection).default([]),
     profilesDir: absolutePath.optional(),
     chromium: z
-      .object({ executablePath: absolutePath.default('/usr/bin/chromium') })
+      .object({
+        executablePath: absolutePath.default('/usr/bin/chromium'),
+        // Appended to every profile's arguments; the sandbox and tests use it
+        // for the flags that keep Chromium from resolving any host.
+        extraArgs: z
+          .array(z.string().startsWith('--', { message: 'expected an argument starting with --' }))
+          .default([]),
+      })
       .strict()
       .default({}),
     whatsapp: z
