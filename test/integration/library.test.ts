@@ -81,8 +81,10 @@ describe('library from paths.app', () => {
     expect(outcome.summary).toContain('older than 1.34.7');
     expect(outcome.summary).toContain('WhatsApp Web updates break older versions');
     expect(outcome.remedy).toContain('npm install whatsapp-web.js@1.34.7');
-    expect(outcome.remedy).toContain('docker compose build backend');
-    expect(outcome.remedy).toContain('wr restart backend');
+    expect(outcome.remedy).toContain(
+      'docker compose up -d --build backend, run in the folder of the compose file',
+    );
+    expect(outcome.remedy).not.toContain('wr restart');
     expect(registry.requests).toContain('/whatsapp-web.js');
   });
 

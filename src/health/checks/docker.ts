@@ -3,7 +3,17 @@ import type { Config } from '../../config/schema.js';
 import { listProjectMemory, type ContainerWithMemory } from '../../docker/project-memory.js';
 import { WrError } from '../../errors.js';
 import { formatBytes, formatDuration, formatPercent } from '../../output/format.js';
+import { memoryGrowthReason, restartServiceCommand, restartStackCommand } from '../remedies.js';
 import type { Check, CheckOutcome } from '../types.js';
+
+/**
+ * Time kept between the end of the stats calls and the runner's deadline, in
+ * milliseconds, so that containers whose stats are late are still reported.
+ * A tenth of the time left is kept instead when that is shorter.
+ */
+// NOTE: chosen, not measured. Building the outcome is quick, so the margin is mostly for timers
+// that fire late on a busy event loop.
+const statsMarginMs = 250;
 
 /** One container as the docker check reports it. */
 interface ContainerReport {
@@ -18,6 +28,8 @@ interface ContainerReport {
   overUptime: boolean;
   /** `limited` is false when the container has no limit and limitBytes is the host's memory. */
   memory: { usageBytes: number; limitBytes: number; limited: boolean; percent: number } | null;
+  /** How long the stats call waited before the deadline ended it, or null. */
+  memoryWaitedMs: number | null;
   /** Reasons for a fail: not running, unhealthy, restarting. */
   problems: string[];
   /** Reasons for a warn: restarts, memory or uptime over the thresholds. */
@@ -56,7 +68,10 @@ export const dockerCheck: Check = {
 
     let listed: ContainerWithMemory[];
     try {
-      listed = await listProjectMemory(engine, config.project, signal);
+      listed = await listProjectMemory(engine, config.project, {
+        signal,
+        statsDeadline: statsDeadline(environment.deadline),
+      });
     } catch (error) {
       return engineFailure(error, details);
     }
@@ -67,6 +82,23 @@ export const dockerCheck: Check = {
     return judge(headline, config, reports, details);
   },
 };
+
+/**
+ * Returns the time by which stats calls must end, a margin before the
+ * check's `deadline`. dockerd 20.10 answers a one-shot stats request at its
+ * next 1 s collection tick, so under a short doctor timeout the stats may
+ * not arrive in time.
+ */
+export function statsDeadline(deadline: number | undefined): number | undefined {
+  if (deadline === undefined) return undefined;
+  const timeLeftMs = deadline - Date.now();
+  return deadline - Math.max(0, Math.min(statsMarginMs, timeLeftMs / 10));
+}
+
+/** Returns `1 container` or `2 containers`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
 
 function engineFailure(error: unknown, details: Record<string, unknown>): CheckOutcome {
   if (!(error instanceof WrError)) throw error;
@@ -87,7 +119,7 @@ function noContainers(
 }
 
 function reportContainer(
-  { container, memory }: ContainerWithMemory,
+  { container, memory, memoryWaitedMs }: ContainerWithMemory,
   config: Config,
   now: Date,
 ): ContainerReport {
@@ -108,6 +140,7 @@ function reportContainer(
       limited: container.memoryLimitBytes !== null,
       percent: memory.limitBytes > 0 ? roundPercent(memory.usageBytes / memory.limitBytes) : 0,
     },
+    memoryWaitedMs,
     problems: [],
     warnings: [],
   };
@@ -121,7 +154,8 @@ function addFindings(report: ContainerReport, config: Config): void {
   if (report.health === 'unhealthy') report.problems.push('is unhealthy');
 
   if (report.restartCount > 0) {
-    report.warnings.push(`restarted ${report.restartCount} time(s) by its restart policy`);
+    const times = report.restartCount === 1 ? 'once' : `${report.restartCount} times`;
+    report.warnings.push(`restarted ${times} by its restart policy`);
   }
   const { ramPercent, uptime } = config.thresholds;
   const memory = report.memory;
@@ -138,7 +172,7 @@ function addFindings(report: ContainerReport, config: Config): void {
   ) {
     report.overUptime = true;
     report.warnings.push(
-      `up ${formatDuration(report.uptimeMs)}, over the ${uptime} uptime threshold; whatsapp-web.js and Chromium never give memory back`,
+      `up ${formatDuration(report.uptimeMs)}, over the ${uptime} uptime threshold; ${memoryGrowthReason}`,
     );
   }
 }
@@ -158,7 +192,7 @@ function judge(
       status: 'fail',
       summary: `${headline}: ${findings.join('; ')}. Containers: ${listing}`,
       details,
-      remedy: restartRemedy(failing, false),
+      remedy: restartRemedy(config, failing, false),
     };
   }
   if (warning.length > 0) {
@@ -168,32 +202,43 @@ function judge(
       status: 'warn',
       summary: `${headline}: ${findings.join('; ')}. Containers: ${listing}`,
       details,
-      remedy: restartRemedy(warning, uptimeWarning),
+      remedy: restartRemedy(config, warning, uptimeWarning),
     };
   }
   return {
     status: 'ok',
-    summary: `${headline}: ${reports.length} container(s) of ${config.project} running. ${listing}`,
+    summary: `${headline}: ${plural(reports.length, 'container')} of ${config.project} running. ${listing}`,
     details,
     remedy: null,
   };
 }
 
-/** `wr restart <service>` when one service is concerned, the soft restart of the stack otherwise. */
-function restartRemedy(reports: ContainerReport[], wholeStack: boolean): string {
+/** Restarts the one service concerned, or the whole stack for several services or old uptime. */
+function restartRemedy(config: Config, reports: ContainerReport[], wholeStack: boolean): string {
   const services = [...new Set(reports.map((report) => report.service))];
-  if (wholeStack || services.length !== 1) return 'wr restart --all';
-  return `wr restart ${services[0]}`;
+  const [service] = services;
+  if (wholeStack || services.length !== 1 || service === undefined) {
+    return restartStackCommand(config.project);
+  }
+  return restartServiceCommand(config.project, service);
 }
 
-/** `backend-1 running (healthy), up 2d 4h, 0 restarts, 1.2 GiB of 4.0 GiB (30%)`, or `-` for memory. */
+/** `backend-1 running (healthy), up 2d 4h, 0 restarts, memory 1.2 GiB of 4.0 GiB (30%)`. */
 function describeContainer(report: ContainerReport): string {
   const state = report.health ? `${report.state} (${report.health})` : report.state;
   const uptime = report.uptimeMs === null ? '' : `, up ${formatDuration(report.uptimeMs)}`;
-  const memory = report.memory
-    ? `${formatBytes(report.memory.usageBytes)} of ${formatBytes(report.memory.limitBytes)}${report.memory.limited ? '' : ' (host, no limit)'} (${formatPercent(report.memory.percent / 100)})`
-    : '-';
-  return `${report.name} ${state}${uptime}, ${report.restartCount} restarts, memory ${memory}`;
+  const restarts = plural(report.restartCount, 'restart');
+  return `${report.name} ${state}${uptime}, ${restarts}, memory ${describeMemory(report)}`;
+}
+
+/** Usage of limit, `not measured within 850 ms` for late stats, `-` for a stopped container. */
+function describeMemory({ memory, memoryWaitedMs }: ContainerReport): string {
+  if (memory) {
+    const limit = `${formatBytes(memory.limitBytes)}${memory.limited ? '' : ' (host, no limit)'}`;
+    return `${formatBytes(memory.usageBytes)} of ${limit} (${formatPercent(memory.percent / 100)})`;
+  }
+  if (memoryWaitedMs !== null) return `not measured within ${formatDuration(memoryWaitedMs)}`;
+  return '-';
 }
 
 /** Converts a ratio to a percentage rounded to two decimals, for readable JSON. */

@@ -5,6 +5,7 @@ import type { Config } from '../../config/schema.js';
 import { errnoCode } from '../../errors.js';
 import { describeFailure } from '../../net/failure.js';
 import { compareVersions, fetchLatestVersion, type LatestVersion } from '../../net/registry.js';
+import { rebuildServiceCommand } from '../remedies.js';
 import type { Check, CheckEnvironment, CheckOutcome } from '../types.js';
 
 const packageName = 'whatsapp-web.js';
@@ -179,7 +180,7 @@ function compareWithLatest(
       status: 'warn',
       summary: `${found}, older than ${latest} on the registry; WhatsApp Web updates break older versions of ${packageName}`,
       details,
-      remedy: `npm install ${packageName}@${latest} in the backend, rebuild its image (docker compose build ${service}), then wr restart ${service}`,
+      remedy: `npm install ${packageName}@${latest} in the backend, then rebuild and recreate it: ${rebuildServiceCommand(config.project, service)}`,
     };
   }
   const relation = order === 0 ? 'the newest' : `newer than ${latest}, the newest`;

@@ -2,8 +2,10 @@ import type { Config } from '../../config/schema.js';
 import { listProjectMemory } from '../../docker/project-memory.js';
 import { WrError } from '../../errors.js';
 import { readHostMemory, type HostMemory } from '../../host/meminfo.js';
-import { formatBytes, formatPercent } from '../../output/format.js';
+import { formatBytes, formatDuration, formatPercent } from '../../output/format.js';
+import { memoryGrowthReason, restartStackCommand } from '../remedies.js';
 import type { Check, CheckEnvironment } from '../types.js';
+import { plural, statsDeadline } from './docker.js';
 
 /**
  * Below this share of MemAvailable the check fails instead of warning: the
@@ -17,6 +19,10 @@ interface ProjectShare {
   project: string;
   usageBytes: number;
   containers: Array<{ name: string; service: string; usageBytes: number | null }>;
+  /** Running containers whose stats did not arrive before the deadline. */
+  notMeasured: string[];
+  /** How long the stats calls waited for them, in milliseconds, or null. */
+  waitedMs: number | null;
 }
 
 /**
@@ -48,15 +54,15 @@ export const ramCheck: Check = {
         status: 'fail',
         summary: `only ${formatPercent(availablePercent / 100)} of memory is available (under ${failBelowAvailablePercent}%): ${summary}`,
         details,
-        remedy: 'wr restart --all',
+        remedy: restartStackCommand(environment.config.project),
       };
     }
     if (usedPercent > ramPercent) {
       return {
         status: 'warn',
-        summary: `memory use is over the ${ramPercent}% threshold: ${summary}; whatsapp-web.js and Chromium never give memory back, so restart every few days`,
+        summary: `memory use is over the ${ramPercent}% threshold: ${summary}; ${memoryGrowthReason}`,
         details,
-        remedy: 'wr restart --all',
+        remedy: restartStackCommand(environment.config.project),
       };
     }
     return { status: 'ok', summary, details, remedy: null };
@@ -71,7 +77,10 @@ async function measureProject(
     return { reason: 'containers not measured because "project" is not set' };
   }
   try {
-    const listed = await listProjectMemory(environment.docker(), config.project, signal);
+    const listed = await listProjectMemory(environment.docker(), config.project, {
+      signal,
+      statsDeadline: statsDeadline(environment.deadline),
+    });
     return toShare(config, listed);
   } catch (error) {
     if (!(error instanceof WrError)) throw error;
@@ -91,7 +100,14 @@ function toShare(
     }))
     .sort((a, b) => (b.usageBytes ?? -1) - (a.usageBytes ?? -1));
   const usageBytes = containers.reduce((sum, container) => sum + (container.usageBytes ?? 0), 0);
-  return { project: config.project as string, usageBytes, containers };
+  const late = listed.filter((entry) => entry.memoryWaitedMs !== null);
+  return {
+    project: config.project as string,
+    usageBytes,
+    containers,
+    notMeasured: late.map((entry) => entry.container.name),
+    waitedMs: late.length ? Math.max(...late.map((entry) => entry.memoryWaitedMs as number)) : null,
+  };
 }
 
 function describeHost(host: HostMemory): string {
@@ -101,7 +117,14 @@ function describeHost(host: HostMemory): string {
 
 function describeShare(share: ProjectShare | { reason: string }, host: HostMemory): string {
   if ('reason' in share) return share.reason;
+  const { project, containers, notMeasured, waitedMs } = share;
+  const within = `not measured within ${formatDuration(waitedMs ?? 0)}`;
+  if (notMeasured.length > 0 && notMeasured.length === containers.length) {
+    return `the memory of the ${plural(containers.length, 'container')} of ${project} was ${within}`;
+  }
   const percent = formatPercent(share.usageBytes / host.totalBytes);
-  const count = share.containers.length;
-  return `the ${count} container(s) of ${share.project} hold ${formatBytes(share.usageBytes)} (${percent} of the host)`;
+  const hold = containers.length === 1 ? 'holds' : 'hold';
+  const held = `the ${plural(containers.length, 'container')} of ${project} ${hold} ${formatBytes(share.usageBytes)} (${percent} of the host)`;
+  if (notMeasured.length === 0) return held;
+  return `${held}, without ${plural(notMeasured.length, 'container')} whose memory was ${within}`;
 }

@@ -1,0 +1,34 @@
+/*
+ * Restart commands that checks give as remedies. Docker Compose v2 finds a
+ * project's containers by their com.docker.compose.project label, so
+ * `docker compose -p <project> restart` works from any folder, without the
+ * compose file.
+ */
+// NOTE: the restart commands were not run in the test sandbox, which has no compose plugin.
+// TODO: name `wr restart --all` and `wr restart <service>` here once that command exists.
+
+/** Reason to restart a long-running backend although nothing failed. */
+export const memoryGrowthReason =
+  'whatsapp-web.js and Chromium never give memory back, so a restart every few days is the runbook answer';
+
+/** Returns the command that restarts every container of the compose project. */
+export function restartStackCommand(project: string | undefined): string {
+  if (!project) return 'docker compose restart, run in the folder of the compose file';
+  return `docker compose -p ${project} restart`;
+}
+
+/** Returns the command that restarts the containers of one compose service. */
+export function restartServiceCommand(project: string | undefined, service: string): string {
+  if (!project) return `docker compose restart ${service}, run in the folder of the compose file`;
+  return `docker compose -p ${project} restart ${service}`;
+}
+
+/**
+ * Returns the command that rebuilds the image of one service and recreates
+ * its containers. A restart keeps the old image, and `up --build` needs the
+ * compose file, so it runs in the compose file's folder.
+ */
+export function rebuildServiceCommand(project: string | undefined, service: string): string {
+  const compose = project ? `docker compose -p ${project}` : 'docker compose';
+  return `${compose} up -d --build ${service}, run in the folder of the compose file`;
+}
