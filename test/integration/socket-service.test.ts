@@ -121,9 +121,10 @@ describe('socket-service on socket.io servers', () => {
     expect(detail(outcome, 'acceptsEio3')).toBe(true);
   });
 
-  test('socket-service warns on socket.io 2', async () => {
+  test('socket-service fails on socket.io 2', async () => {
     const outcome = await check(v2.url);
-    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(outcome.status, outcome.summary).toBe('fail');
+    expect(outcome.summary).toContain('socket.io-client 4 cannot connect either');
     expect(detail(outcome, 'protocol')).toBe(3);
     expect(outcome.summary).toContain('engine.io protocol 3 (socket.io 2)');
     expect(outcome.summary).toContain('only after a page reload (F5)');

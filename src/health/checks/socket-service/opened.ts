@@ -70,15 +70,16 @@ function protocolFinding({ open }: OpenResult): Finding | null {
 
 function websocketFinding(url: URL, { websocket, open }: OpenResult): Finding | null {
   if (websocket.connected) return null;
-  // With protocol 3 the failure follows from the version mismatch, whose remedy is given.
+  const code = websocket.code ? ` (${websocket.code})` : '';
+  // With protocol 3 the failure follows from the version mismatch, whose remedy is given. The
+  // clients of socket.io 3 or 4 then get no live messages at all, so the check fails.
   if (open.protocol === 3) {
     return {
-      status: 'warn',
-      summary: 'a websocket connection with socket.io-client 4 failed too',
+      status: 'fail',
+      summary: `socket.io-client 4 cannot connect either: its websocket connection failed${code}: ${websocket.error}`,
       remedy: null,
     };
   }
-  const code = websocket.code ? ` (${websocket.code})` : '';
   return {
     status: 'warn',
     summary: `websocket connection failed${code}: ${websocket.error}`,
