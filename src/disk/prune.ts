@@ -1,9 +1,15 @@
-import { lstat, readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import os from 'node:os';
 import { errnoCode, usageError, WrError } from '../errors.js';
 import { formatBytes } from '../output/format.js';
 import type { CredentialFolder } from './credentials.js';
+import {
+  listRemaining,
+  removeTree,
+  type RemainingEntries,
+  type RemovalFailure,
+} from './remove-tree.js';
 import { allocatedBytes } from './size.js';
 
 /**
@@ -23,6 +29,10 @@ export interface PruneFolder {
   reason: string;
   /** For a failed deletion: the bytes removed before it failed (`bytes` is what remains). */
   freedBytes?: number;
+  /** For a failed deletion: the first entry that could not be removed, and why. */
+  failure?: RemovalFailure;
+  /** For a failed deletion: the entries left under the folder. */
+  remaining?: RemainingEntries;
 }
 
 /** Decides for one folder: delete only an unused, idle `session-*` directory. */
@@ -71,8 +81,9 @@ export function planPrune(folders: CredentialFolder[]): PruneFolder[] {
 /**
  * Deletes one planned folder after checking, right before the deletion, that
  * it is still a real directory (not a symlink) directly inside `root`.
- * `fs.rm` removes symlinks inside the folder without following them. On a
- * failure part-way, returns the bytes still allocated under the folder.
+ * Symlinks inside the folder are removed, never followed. The folder is sized
+ * right before and, on a failure part-way, right after the deletion, by the
+ * same method, so that the bytes removed and the bytes left add up.
  */
 export async function deleteFolder(root: string, folder: PruneFolder): Promise<PruneFolder> {
   try {
@@ -80,17 +91,39 @@ export async function deleteFolder(root: string, folder: PruneFolder): Promise<P
   } catch (error) {
     return { ...folder, action: 'skipped', reason: (error as Error).message };
   }
-  try {
-    await rm(folder.path, { recursive: true, force: false });
-    return { ...folder, action: 'deleted' };
-  } catch (error) {
-    const remaining = await remainingBytes(folder.path);
-    const freed = Math.max(0, folder.bytes - remaining);
-    const reason =
-      `deletion failed part-way (${errnoCode(error) ?? (error as Error).message}): ` +
-      `${formatBytes(freed)} removed, ${formatBytes(remaining)} remain`;
-    return { ...folder, bytes: remaining, freedBytes: freed, action: 'failed', reason };
-  }
+  const before = await sizeOf(folder.path);
+  const [failure] = await removeTree(folder.path);
+  if (!failure) return { ...folder, bytes: before, action: 'deleted' };
+
+  const after = await sizeOf(folder.path);
+  const freed = Math.max(0, before - after);
+  const remaining = await listRemaining(folder.path);
+  return {
+    ...folder,
+    bytes: after,
+    freedBytes: freed,
+    failure,
+    remaining,
+    action: 'failed',
+    reason: describePartialDeletion(failure, before, freed, after, remaining),
+  };
+}
+
+/** `deletion failed part-way: EPERM on <path>; 12.0 KiB of 16.0 KiB removed, ...`. */
+function describePartialDeletion(
+  failure: RemovalFailure,
+  before: number,
+  freed: number,
+  after: number,
+  remaining: RemainingEntries,
+): string {
+  const entries = remaining.count === 1 ? '1 entry' : `${remaining.count} entries`;
+  const examples = remaining.examples.length ? ` (${remaining.examples.join(', ')})` : '';
+  const left = remaining.count === 0 ? 'the empty folder' : `${entries}${examples}`;
+  return (
+    `deletion failed part-way: ${failure.code} on ${failure.path}; ` +
+    `${formatBytes(freed)} of ${formatBytes(before)} removed, ${formatBytes(after)} left in ${left}`
+  );
 }
 
 /** Rejects a path that is a symlink, not a directory, or not directly inside the real `root`. */
@@ -105,7 +138,7 @@ async function assertContained(root: string, target: string): Promise<void> {
   }
 }
 
-async function remainingBytes(target: string): Promise<number> {
+async function sizeOf(target: string): Promise<number> {
   try {
     return (await allocatedBytes([target])).get(target) ?? 0;
   } catch (error) {

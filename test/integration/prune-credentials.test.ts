@@ -3,10 +3,12 @@ import { existsSync, lstatSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run, type PruneReport } from '../../commands/prune-credentials.js';
 import { assertSafeCredentialsRoot } from '../../src/disk/prune.js';
+import { allocatedBytes } from '../../src/disk/size.js';
 import { WrError } from '../../src/errors.js';
+import { formatBytes } from '../../src/output/format.js';
 import { launchChromium, requireChromium, writeChromiumProfile } from '../harness/chromium.js';
 import {
   absentDockerHost,
@@ -251,9 +253,10 @@ describe('prune-credentials', () => {
 
       const failed = entry(result.data, creds, 'session-broken');
       expect(failed.action).toBe('failed');
-      // rmdir on a mount point fails with EBUSY, unlinking inside it with EROFS.
-      expect(failed.reason).toMatch(/EROFS|EBUSY/);
-      expect(failed.reason).toContain('remain');
+      const cookies = path.join(locked, 'cookies');
+      expect(failed.failure).toEqual({ code: 'EROFS', path: cookies });
+      expect(failed.reason).toContain(`deletion failed part-way: EROFS on ${cookies}`);
+      expect(failed.remaining).toEqual({ count: 2, examples: [cookies] });
       expect(failed.bytes).toBeGreaterThan(0);
       expect(existsSync(path.join(locked, 'cookies'))).toBe(true);
       expect(entry(result.data, creds, 'session-fine').action).toBe('deleted');
@@ -262,6 +265,48 @@ describe('prune-credentials', () => {
     } finally {
       spawnSync('umount', [locked]);
     }
+  });
+});
+
+describe('prune-credentials immutable file', () => {
+  let frozen: string | null = null;
+
+  afterEach(() => {
+    if (frozen) spawnSync('chattr', ['-i', frozen]);
+    frozen = null;
+  });
+
+  it('prune reports exact partial deletion', async () => {
+    const { creds } = await caseFolders();
+    const broken = await sessionFolder(creds, 'session-frozen');
+    const cookies = path.join(broken, 'Default', 'Cookies');
+    await writeFile(cookies, Buffer.alloc(8192, 2));
+    // An immutable file cannot be unlinked, even by root, so unlink fails with EPERM.
+    const chattr = spawnSync('chattr', ['+i', cookies], { encoding: 'utf8' });
+    if (chattr.status !== 0) {
+      throw new Error(`chattr +i ${cookies} failed (needs root and ext4): ${chattr.stderr}`);
+    }
+    frozen = cookies;
+    const before = (await allocatedBytes([broken])).get(broken) as number;
+
+    const result = await run({ yes: true }, commandContext(configFor(creds)));
+
+    const failed = entry(result.data, creds, 'session-frozen');
+    const after = (await allocatedBytes([broken])).get(broken) as number;
+    expect(failed.action).toBe('failed');
+    expect(failed.failure).toEqual({ code: 'EPERM', path: cookies });
+    expect(failed.bytes).toBe(after);
+    expect(failed.freedBytes).toBe(before - after);
+    expect(failed.remaining).toEqual({ count: 2, examples: [cookies] });
+    expect(failed.reason).toBe(
+      `deletion failed part-way: EPERM on ${cookies}; ` +
+        `${formatBytes(before - after)} of ${formatBytes(before)} removed, ` +
+        `${formatBytes(after)} left in 2 entries (${cookies})`,
+    );
+    expect(existsSync(path.join(broken, 'Local State'))).toBe(false);
+    expect(existsSync(path.join(broken, 'Default', 'IndexedDB'))).toBe(false);
+    expect(existsSync(cookies)).toBe(true);
+    expect(result.exitCode).toBe(1);
   });
 });
 
