@@ -179,8 +179,8 @@ describe('docker check', () => {
       image,
       init: true,
     });
-    // dockerd 20.10 collects stats in rounds 1 s apart and answers a one-shot
-    // request at the next round. Right after this request, the check's
+    // dockerd 20.10 collects stats about once a second and sends the response to
+    // a one-shot request after its next collection. Right after this request, the check's
     // request waits about 1 s, longer than the deadline allows.
     await createDockerEngine(host).containerMemory(id);
 

@@ -85,9 +85,9 @@ export const dockerCheck: Check = {
 
 /**
  * Returns the time by which stats calls must end, a margin before the
- * check's `deadline`. dockerd 20.10 answers a one-shot stats request at its
- * next 1 s collection tick, so under a short doctor timeout the stats may
- * not arrive in time.
+ * check's `deadline`. dockerd 20.10 sends the response to a one-shot stats
+ * request after its next collection, up to about 1 s later, so under a
+ * short doctor timeout the stats may not arrive in time.
  */
 export function statsDeadline(deadline: number | undefined): number | undefined {
   if (deadline === undefined) return undefined;
