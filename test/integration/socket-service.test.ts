@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -75,6 +76,39 @@ function runTsx(
   });
 }
 
+/**
+ * Starts a proxy that sends HTTP requests (polling) to one port and websocket
+ * upgrades to another, as in a deployment half-way through an upgrade.
+ */
+async function startSplitProxy(pollingPort: number, websocketPort: number): Promise<TestServer> {
+  const server = http.createServer((request, response) => {
+    const upstream = http.request(
+      { host: '127.0.0.1', port: pollingPort, method: request.method, path: request.url },
+      (upstreamResponse) => {
+        response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(response);
+      },
+    );
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  server.on('upgrade', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    const upstream = net.connect(websocketPort, '127.0.0.1', () => {
+      const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];
+      for (let i = 0; i < request.rawHeaders.length; i += 2) {
+        lines.push(`${request.rawHeaders[i]}: ${request.rawHeaders[i + 1]}`);
+      }
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+    socket.on('close', () => upstream.destroy());
+  });
+  return startTracked(server);
+}
+
 function detail<T>(outcome: CheckOutcome, key: string): T {
   return outcome.details[key] as T;
 }
@@ -131,6 +165,17 @@ describe('socket-service on socket.io servers', () => {
     expect(outcome.remedy).toContain('upgrade the socket service to socket.io 4');
     expect(detail<{ lost: number }>(outcome, 'sticky').lost).toBe(0);
     expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(false);
+  });
+
+  test('socket-service warns on mixed versions', async () => {
+    const proxy = await keep(startSplitProxy(v2.port, v4.port));
+    const outcome = await check(proxy.url);
+    expect(outcome.status, outcome.summary).toBe('warn');
+    expect(detail(outcome, 'protocol')).toBe(3);
+    expect(detail<{ connected: boolean }>(outcome, 'websocket').connected).toBe(true);
+    expect(outcome.summary).toContain('engine.io protocol 3 (socket.io 2)');
+    expect(outcome.summary).not.toContain('cannot connect');
+    expect(outcome.remedy).toContain('upgrade the socket service to socket.io 4');
   });
 
   test('socket-service uses injected lookup', async () => {
