@@ -206,6 +206,11 @@ describe('simulator with whatsapp-web.js', () => {
     const outcome = await Promise.race([evaluated, sleep(2_000).then(() => 'blocked')]);
     expect(outcome).toBe('blocked');
     evaluated.catch(() => undefined);
+
+    // Browser.close is handled by the browser process, not the frozen renderer.
+    await simulator.close();
+    await entry.client.destroy();
+    expect(await waitForNoChromium(entry.profileDir, 2_000)).toEqual([]);
   });
 
   test('user agent rule disconnects after ready', async () => {

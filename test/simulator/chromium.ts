@@ -24,7 +24,7 @@ export function requireChromiumExecutable(): void {
   }
 }
 
-/** Pids of live processes whose command line holds `--user-data-dir=<userDataDir>`. */
+/** Pids of live processes whose command line contains `--user-data-dir=<userDataDir>`. */
 export function chromiumPidsFor(userDataDir: string): number[] {
   const flag = `--user-data-dir=${userDataDir}`;
   const pids: number[] = [];

@@ -17,7 +17,7 @@ export interface SimulatedClientOptions {
   extraArgs?: string[];
 }
 
-/** A wwebjs Client with LocalAuth, Debian's Chromium and the sandbox flags, aimed at the simulator. */
+/** Creates a wwebjs Client with LocalAuth, Debian's Chromium and the sandbox flags, aimed at the simulator. */
 export function createSimulatedClient(options: SimulatedClientOptions): ClientType {
   return new Client({
     authStrategy: new LocalAuth({ clientId: options.clientId, dataPath: options.dataPath }),
@@ -31,7 +31,7 @@ export function createSimulatedClient(options: SimulatedClientOptions): ClientTy
   });
 }
 
-/** The Chromium profile folder LocalAuth gives a client. */
+/** Returns the Chromium profile folder that LocalAuth gives a client. */
 export function profileDirOf(dataPath: string, clientId: string): string {
   return path.join(path.resolve(dataPath), `session-${clientId}`);
 }

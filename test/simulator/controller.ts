@@ -8,7 +8,7 @@ export interface SimulatorState {
   /** Socket.state, a WhatsApp state such as UNPAIRED, PAIRING, CONNECTED, CONFLICT. */
   state: string;
   hasSynced: boolean;
-  /** Whether the profile's localStorage holds a pairing. */
+  /** Whether the profile's localStorage contains a pairing. */
   paired: boolean;
   /** Current QR reference (Conn.ref), or null before the first QR. */
   ref: string | null;
@@ -34,9 +34,9 @@ export interface SimulatorController {
   rotateQr(): Promise<string>;
   /** Accepts a scan: PAIRING, loading screen, CONNECTED, then hasSynced after the sync delay. */
   scan(options?: { syncDelayMs?: number }): Promise<void>;
-  /** Moves Socket.state to `state` (CONFLICT, UNPAIRED, TIMEOUT...); UNPAIRED forgets the pairing. */
+  /** Moves Socket.state to `state` (CONFLICT, UNPAIRED, TIMEOUT...); UNPAIRED also deletes the stored pairing. */
   drop(state: string): Promise<void>;
-  /** Forgets the pairing, fires Cmd "logout" and reloads the page, as a logout from the phone does. */
+  /** Deletes the stored pairing, fires Cmd "logout" and reloads the page, as a logout from the phone does. */
   logoutFromPhone(): Promise<void>;
   /** Starts a busy loop on the page's main thread; later evaluates never return. */
   freeze(): Promise<void>;

@@ -1,6 +1,6 @@
 /* global window, localStorage, location, navigator, crypto, atob, btoa, console, setTimeout, clearTimeout, setInterval, clearInterval */
 // The WhatsApp Web simulator: runs inside the page that whatsapp-web.js loads
-// from https://web.whatsapp.com/ (answered from the local web version cache).
+// from https://web.whatsapp.com/ (served from the local web version cache).
 // It provides window.Debug.VERSION and the window.require(name) modules that
 // whatsapp-web.js 1.34.7 reads from initialize() to ready, and
 // window.__simulator, the commands the test controller calls.
@@ -241,8 +241,8 @@
   }
 
   // whatsapp-web.js reads Socket.state in one evaluate and subscribes to
-  // change:hasSynced in a later one, so hasSynced flips only once somebody
-  // listens. Real WhatsApp Web takes seconds to sync, which hides that race.
+  // change:hasSynced in a later one, so hasSynced flips only once a
+  // listener exists. Real WhatsApp Web takes seconds to sync, which hides that race.
   function whenListening(model, event, callback) {
     if (model.listenerCount(event) > 0) return callback();
     timers.sync.push(setTimeout(() => whenListening(model, event, callback), 20));

@@ -20,7 +20,7 @@ export interface DisconnectRule {
   when: BrowserConditions;
   /** Delay in ms from the moment the page sets Socket.hasSynced (just before wwebjs `ready`). */
   afterReadyMs: number;
-  /** WhatsApp state the page moves to, default `UNPAIRED` (which also forgets the pairing). */
+  /** WhatsApp state the page moves to, default `UNPAIRED` (which also deletes the stored pairing). */
   state?: string;
 }
 
@@ -31,7 +31,7 @@ export interface SimulatorPageOptions {
   openDelayMs?: number;
   /** Delay in ms from a scan to Socket.hasSynced (the loading screen runs meanwhile). */
   syncDelayMs?: number;
-  /** Delay in ms from page load to Socket.hasSynced when the profile holds a pairing. */
+  /** Delay in ms from page load to Socket.hasSynced when the profile contains a pairing. */
   restoreDelayMs?: number;
   /** Interval in ms of automatic QR rotation; 0 rotates only on request. */
   qrRotateMs?: number;
@@ -103,6 +103,9 @@ export function resolvePageOptions(options: SimulatorPageOptions): Required<Simu
   for (const rule of resolved.disconnectRules) {
     if (Object.keys(rule.when).length === 0) {
       throw new Error('invalid disconnect rule: `when` names no browser condition');
+    }
+    if (!Number.isFinite(rule.afterReadyMs) || rule.afterReadyMs < 0) {
+      throw new Error(`invalid afterReadyMs ${rule.afterReadyMs}: expected a number of ms >= 0`);
     }
   }
   return resolved;

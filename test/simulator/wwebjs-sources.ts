@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 /**
- * Client.js methods that run from initialize() to `ready`: initialize()
- * navigates and calls inject(); inject() calls setDeviceName() and
+ * Client.js methods that run from initialize() to `ready`. initialize()
+ * navigates and calls inject(). inject() calls setDeviceName() and
  * getWWebVersion(), and its `hasSynced` handler calls attachEventListeners()
- * before emitting `ready`. requestPairingCode() is left out because it runs
+ * before it emits `ready`. requestPairingCode() is left out because it runs
  * only for pairing by phone number, which the simulator does not offer.
  */
 export const methodsBeforeReady = [
@@ -25,12 +25,12 @@ export interface ModuleReference {
 
 /**
  * Reads the installed whatsapp-web.js and lists the modules its code reads
- * between initialize() and `ready`: every `require('X')` in the methods of
- * `methodsBeforeReady` and in AuthStore.js (all of it runs in inject()), and
- * every `injectToFunction({ module: 'X' })` target in those methods and at the
- * top level of LoadUtils (Utils.js). LoadUtils otherwise only defines functions
- * whose lookups run when a caller uses them after ready, so its other names
- * are out of scope.
+ * between initialize() and `ready`. These are every `require('X')` in the
+ * methods of `methodsBeforeReady` and in AuthStore.js (all of it runs in
+ * inject()). They also include every `injectToFunction({ module: 'X' })`
+ * target in those methods and in Utils.js. LoadUtils (Utils.js) otherwise only
+ * defines functions whose lookups run after ready, so its other names are out
+ * of scope.
  */
 export async function modulesReadBeforeReady(): Promise<ModuleReference[]> {
   const root = wwebjsRoot();
@@ -57,7 +57,7 @@ export async function modulesReadBeforeReady(): Promise<ModuleReference[]> {
   return references;
 }
 
-/** Directory of the installed whatsapp-web.js package. */
+/** Returns the directory of the installed whatsapp-web.js package. */
 export function wwebjsRoot(): string {
   const require = createRequire(import.meta.url);
   return path.dirname(require.resolve('whatsapp-web.js/package.json'));
@@ -77,14 +77,14 @@ export function methodBody(source: string, method: string): string {
   return lines.slice(start, end + 1).join('\n');
 }
 
-/** Names in `require('X')` calls, also when a formatter broke the call over lines. */
+/** Returns the names in `require('X')` calls, also when a formatter broke a call over lines. */
 export function requiredNames(source: string): string[] {
   return [...source.matchAll(/\brequire\(\s*['"]([\w$]+)['"]\s*,?\s*\)/g)].map(
     (match) => match[1] as string,
   );
 }
 
-/** Names in `injectToFunction({ module: 'X', ... })` targets. */
+/** Returns the names in `injectToFunction({ module: 'X', ... })` targets. */
 export function injectedModuleNames(source: string): string[] {
   return [...source.matchAll(/injectToFunction\(\s*\{\s*module:\s*['"]([\w$]+)['"]/g)].map(
     (match) => match[1] as string,
