@@ -32,3 +32,9 @@ export function rebuildServiceCommand(project: string | undefined, service: stri
   const compose = project ? `docker compose -p ${project}` : 'docker compose';
   return `${compose} up -d --build ${service}, run in the folder of the compose file`;
 }
+
+/** Returns the command that recreates one service's containers so that compose file changes apply. */
+export function recreateServiceCommand(project: string | undefined, service: string): string {
+  const compose = project ? `docker compose -p ${project}` : 'docker compose';
+  return `${compose} up -d ${service}, run in the folder of the compose file`;
+}

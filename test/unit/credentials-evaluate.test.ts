@@ -65,6 +65,20 @@ describe('credentials evaluation', () => {
     expect(outcome.remedy).toContain('kill 10 11');
   });
 
+  it('restarts the one service behind duplicates', () => {
+    const browsers = [
+      { pid: 10, namespacePid: 10, container: null, service: 'backend' },
+      { pid: 11, namespacePid: 11, container: null, service: 'backend' },
+    ];
+    const outcome = evaluateCredentials(
+      [folder({ browsers, inUse: true, duplicate: true })],
+      scan(),
+      credentials,
+      'wr',
+    );
+    expect(outcome.remedy).toContain('docker compose -p wr restart backend');
+  });
+
   it('warns on stale lock', () => {
     const lock = {
       target: 'gone-5',
@@ -86,10 +100,11 @@ describe('credentials evaluation', () => {
       comm: 'chromium',
       container: backend(false),
     }));
-    const outcome = evaluateCredentials([], scan({ defunct }), credentials);
+    const outcome = evaluateCredentials([], scan({ defunct }), credentials, 'wr');
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toContain('3 defunct browser processes in container wr-backend-1');
     expect(outcome.remedy).toContain('init: true for service backend');
+    expect(outcome.remedy).toContain('docker compose -p wr up -d backend');
   });
 
   it('ignores defunct with init', () => {

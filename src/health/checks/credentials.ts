@@ -3,7 +3,8 @@ import { inspectCredentials, type CredentialFolder } from '../../disk/credential
 import { decide } from '../../disk/prune.js';
 import { errnoCode } from '../../errors.js';
 import { scanBrowsers, type BrowserScan, type ContainerRef } from '../../host/browsers.js';
-import { formatBytes } from '../../output/format.js';
+import { formatBytes, plural } from '../../output/format.js';
+import { recreateServiceCommand, restartServiceCommand } from '../remedies.js';
 import type { ResolvedPath } from '../paths.js';
 import type { Check, CheckEnvironment, CheckOutcome, CheckStatus } from '../types.js';
 
@@ -49,7 +50,7 @@ async function runCredentialsCheck(environment: CheckEnvironment): Promise<Check
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     return missingFolder(paths.credentials, code);
   }
-  return evaluateCredentials(folders, scan, paths.credentials);
+  return evaluateCredentials(folders, scan, paths.credentials, environment.config.project);
 }
 
 function missingFolder(credentials: ResolvedPath, code: string): CheckOutcome {
@@ -66,11 +67,12 @@ export function evaluateCredentials(
   folders: CredentialFolder[],
   scan: BrowserScan,
   credentials: ResolvedPath,
+  project?: string,
 ): CheckOutcome {
   const findings = [
-    ...duplicateFindings(folders),
+    ...duplicateFindings(folders, project),
     ...staleLockFindings(folders),
-    ...defunctFindings(scan),
+    ...defunctFindings(scan, project),
     ...reclaimableFindings(folders),
   ];
   const status: CheckStatus = findings.some((finding) => finding.status === 'fail')
@@ -104,7 +106,7 @@ function overview(folders: CredentialFolder[]): string {
   );
 }
 
-function duplicateFindings(folders: CredentialFolder[]): Finding[] {
+function duplicateFindings(folders: CredentialFolder[], project?: string): Finding[] {
   return folders
     .filter((folder) => folder.duplicate)
     .map((folder) => {
@@ -114,7 +116,7 @@ function duplicateFindings(folders: CredentialFolder[]): Finding[] {
       const services = [...new Set(folder.browsers.map((browser) => browser.service))];
       const remedy =
         services.length === 1 && services[0]
-          ? `wr restart ${services[0]}`
+          ? restartServiceCommand(project, services[0])
           : `kill ${extra.map((browser) => browser.pid).join(' ')}`;
       return {
         status: 'fail' as const,
@@ -137,7 +139,7 @@ function staleLockFindings(folders: CredentialFolder[]): Finding[] {
     }));
 }
 
-function defunctFindings(scan: BrowserScan): Finding[] {
+function defunctFindings(scan: BrowserScan, project?: string): Finding[] {
   const byContainer = new Map<string, { container: ContainerRef; count: number }>();
   for (const process of scan.defunct) {
     if (!process.container || process.container.init) continue;
@@ -151,7 +153,8 @@ function defunctFindings(scan: BrowserScan): Finding[] {
   return [...byContainer.values()].map(({ container, count }) => ({
     status: 'warn' as const,
     summary: `${plural(count, 'defunct browser process', 'defunct browser processes')} in container ${container.name}, which runs without an init to reap them`,
-    remedy: `set init: true for service ${container.service} in the compose file, then wr restart ${container.service}`,
+    // A restart keeps the old container settings; only recreating applies init.
+    remedy: `set init: true for service ${container.service} in the compose file, then recreate it: ${recreateServiceCommand(project, container.service)}`,
   }));
 }
 
@@ -195,8 +198,4 @@ function detailsOf(
     containersMatched: scan.containersMatched,
     problems: scan.problems,
   };
-}
-
-function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
 }

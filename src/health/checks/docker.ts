@@ -2,7 +2,7 @@ import { parseDuration } from '../../config/units.js';
 import type { Config } from '../../config/schema.js';
 import { listProjectMemory, type ContainerWithMemory } from '../../docker/project-memory.js';
 import { WrError } from '../../errors.js';
-import { formatBytes, formatDuration, formatPercent } from '../../output/format.js';
+import { formatBytes, formatDuration, formatPercent, plural } from '../../output/format.js';
 import { memoryGrowthReason, restartServiceCommand, restartStackCommand } from '../remedies.js';
 import type { Check, CheckOutcome } from '../types.js';
 
@@ -93,11 +93,6 @@ export function statsDeadline(deadline: number | undefined): number | undefined 
   if (deadline === undefined) return undefined;
   const timeLeftMs = deadline - Date.now();
   return deadline - Math.max(0, Math.min(statsMarginMs, timeLeftMs / 10));
-}
-
-/** Returns `1 container` or `2 containers`. */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
 function engineFailure(error: unknown, details: Record<string, unknown>): CheckOutcome {

@@ -2,10 +2,10 @@ import type { Config } from '../../config/schema.js';
 import { listProjectMemory } from '../../docker/project-memory.js';
 import { WrError } from '../../errors.js';
 import { readHostMemory, type HostMemory } from '../../host/meminfo.js';
-import { formatBytes, formatDuration, formatPercent } from '../../output/format.js';
+import { formatBytes, formatDuration, formatPercent, plural } from '../../output/format.js';
 import { memoryGrowthReason, restartStackCommand } from '../remedies.js';
 import type { Check, CheckEnvironment } from '../types.js';
-import { plural, statsDeadline } from './docker.js';
+import { statsDeadline } from './docker.js';
 
 /**
  * Below this share of MemAvailable the check fails instead of warning: the
