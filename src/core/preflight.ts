@@ -1,0 +1,93 @@
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { Logger } from './logger.js';
+import { groupByFilesystem } from '../disk/filesystem.js';
+import { judgeLock, readSingletonLock } from '../disk/locks.js';
+import { WrError } from '../errors.js';
+import { scanBrowsers, type BrowserProcess, type BrowserScan } from '../host/browsers.js';
+import { formatBytes, formatPercent } from '../output/format.js';
+
+export interface PreflightOptions {
+  /** The session folder Chromium will use as its profile. */
+  sessionDir: string;
+  /** The LocalAuth dataPath holding the session folders. */
+  credentialsDir: string;
+  /** Minimum free space on the credentials filesystem, in percent of its size. */
+  diskFreePercent: number;
+  procRoot: string;
+  logger: Logger;
+}
+
+/**
+ * Checks that a browser may be launched on `sessionDir`: enough free space,
+ * no browser already on the folder, and no live SingletonLock. Removes a stale
+ * lock. Throws WrError naming the folder and the reason otherwise.
+ */
+export async function preflight(options: PreflightOptions): Promise<void> {
+  await requireFreeSpace(options);
+
+  const scan = await scanBrowsers({ procRoot: options.procRoot });
+  const holder = scan.browsers.find((browser) => usesFolder(browser, options.sessionDir));
+  if (holder) throw profileInUse(options.sessionDir, holder.pid);
+  await clearStaleLock(options, scan);
+}
+
+/** Lists the browser main processes visible in `procRoot` whose profile is `folder`. */
+export async function browsersUsing(folder: string, procRoot: string): Promise<BrowserProcess[]> {
+  const scan = await scanBrowsers({ procRoot });
+  return scan.browsers.filter((browser) => usesFolder(browser, folder));
+}
+
+function usesFolder(browser: BrowserProcess, folder: string): boolean {
+  return browser.hostPath === path.resolve(folder);
+}
+
+async function requireFreeSpace(options: PreflightOptions): Promise<void> {
+  const [filesystem] = await groupByFilesystem([options.credentialsDir], {
+    procRoot: options.procRoot,
+  });
+  if (!filesystem || filesystem.total === 0) return;
+
+  const freeRatio = filesystem.available / filesystem.total;
+  if (freeRatio * 100 >= options.diskFreePercent) return;
+  throw new WrError(
+    'DISK_LOW',
+    `not starting a browser on ${options.sessionDir}: only ${formatBytes(filesystem.available)} ` +
+      `free of ${formatBytes(filesystem.total)} (${formatPercent(freeRatio)}) on ` +
+      `${filesystem.mount ?? filesystem.device}, under the ${options.diskFreePercent}% threshold. ` +
+      'Chromium deletes a session database it cannot write, which loses the WhatsApp login',
+    { hint: 'free space first (wr prune-credentials), then start the connection again' },
+  );
+}
+
+async function clearStaleLock(options: PreflightOptions, scan: BrowserScan): Promise<void> {
+  const lock = await readSingletonLock(options.sessionDir);
+  if (!lock) return;
+
+  const verdict = judgeLock(lock, { hostname: hostname(), scan }, (browser) =>
+    usesFolder(browser, options.sessionDir),
+  );
+  if (verdict.state === 'live') throw profileInUse(options.sessionDir, lock.pid);
+
+  // NOTE: an "unknown" verdict means the lock names another hostname and no
+  // container engine was asked. With no browser on the folder in this pid
+  // namespace it is removed like a stale one, because the core launches its
+  // browsers in its own namespace; a browser in another container sharing the
+  // volume would not be seen here.
+  await rm(path.join(options.sessionDir, 'SingletonLock'), { force: true });
+  options.logger.warn(
+    { folder: options.sessionDir, lock: lock.target, verdict: verdict.state },
+    `removed ${verdict.state} SingletonLock: ${verdict.reason}`,
+  );
+}
+
+function profileInUse(folder: string, pid: number | null): WrError {
+  return new WrError(
+    'PROFILE_IN_USE',
+    `session folder ${folder} is in use by browser pid ${pid ?? 'unknown'}`,
+    {
+      hint: `stop the process that runs it (kill ${pid ?? '<pid>'}), or run wr doctor --check credentials`,
+    },
+  );
+}

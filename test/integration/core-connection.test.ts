@@ -1,0 +1,365 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema, type Config } from '../../src/config/schema.js';
+import { ConnectionPool, type Connection } from '../../src/core/index.js';
+import type { Logger } from '../../src/core/logger.js';
+import type { ConnectionEvent, ConnectionState } from '../../src/core/types.js';
+import type { ConnectionTiming } from '../../src/core/timing.js';
+import {
+  chromiumExecutable,
+  chromiumPidsFor,
+  connectSimulator,
+  requireChromiumExecutable,
+  sandboxChromiumArgs,
+  writeSimulatorPage,
+  type SimulatorPageOptions,
+} from '../simulator/index.js';
+
+const browserBinary = '/usr/lib/chromium/chromium';
+
+/** Browser main processes on `userDataDir`: the Chromium binary with that profile and no --type=. */
+function browserMains(userDataDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/exe`) !== browserBinary) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!argv.includes(`--user-data-dir=${userDataDir}`)) continue;
+      if (argv.some((argument) => argument.startsWith('--type='))) continue;
+      pids.push(Number(entry));
+    } catch {
+      // The process exited while /proc was read.
+    }
+  }
+  return pids;
+}
+
+interface LogEntry {
+  level: string;
+  fields: Record<string, unknown>;
+  message: string | undefined;
+}
+
+/** Creates a pino-compatible logger that keeps every entry, with its bindings merged in. */
+function recordingLogger(entries: LogEntry[], bindings: Record<string, unknown> = {}): Logger {
+  const write =
+    (level: string) =>
+    (fields: object, message?: string): void => {
+      entries.push({ level, fields: { ...bindings, ...fields }, message });
+    };
+  return {
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    debug: write('debug'),
+    child: (more) => recordingLogger(entries, { ...bindings, ...more }),
+  };
+}
+
+/** Resolves once `connection` is in `state`, or rejects after `timeoutMs`. */
+function waitForState(
+  connection: Connection,
+  state: ConnectionState,
+  timeoutMs = 15_000,
+): Promise<void> {
+  if (connection.snapshot().state === state) return Promise.resolve();
+  return waitForEvent(
+    connection,
+    (event) => event.type === 'state' && event.state === state,
+    timeoutMs,
+  ).then(() => undefined);
+}
+
+function waitForEvent(
+  connection: Connection,
+  match: (event: ConnectionEvent) => boolean,
+  timeoutMs = 15_000,
+): Promise<ConnectionEvent> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (event: ConnectionEvent) => {
+      if (!match(event)) return;
+      clearTimeout(timer);
+      connection.off('event', onEvent);
+      resolve(event);
+    };
+    const timer = setTimeout(() => {
+      connection.off('event', onEvent);
+      const now = connection.snapshot();
+      reject(
+        new Error(`no matching event within ${timeoutMs} ms; state ${now.state} (${now.reason})`),
+      );
+    }, timeoutMs);
+    connection.on('event', onEvent);
+  });
+}
+
+function isUp(state: ConnectionState): boolean {
+  return state === 'QR' || state === 'SYNCING' || state === 'CONNECTED';
+}
+
+interface Rig {
+  root: string;
+  pool: ConnectionPool;
+  connection: Connection;
+  sessionDir: string;
+  logs: LogEntry[];
+}
+
+const testTiming: Partial<ConnectionTiming> = {
+  startTimeoutMs: 20_000,
+  closeTimeoutMs: 3_000,
+  probeIntervalMs: 300,
+  probeTimeoutMs: 300,
+  probeMissLimit: 2,
+  backoff: { initialMs: 200, maxMs: 1_000, maxAttempts: 3 },
+};
+
+const rigs: Rig[] = [];
+
+async function createRig(
+  page: SimulatorPageOptions = {},
+  timing: Partial<ConnectionTiming> = {},
+): Promise<Rig> {
+  const root = await mkdtemp('/tmp/wr-core-conn-');
+  const simulator = await writeSimulatorPage(path.join(root, 'cache'), page);
+  const config = testConfig(root, simulator);
+  const logs: LogEntry[] = [];
+  const pool = new ConnectionPool({
+    config,
+    credentialsDir: path.join(root, 'auth'),
+    logger: recordingLogger(logs),
+    timing: { ...testTiming, ...timing },
+  });
+  const connection = pool.connection('1');
+  const rig = { root, pool, connection, sessionDir: connection.sessionDir, logs };
+  rigs.push(rig);
+  return rig;
+}
+
+function testConfig(
+  root: string,
+  simulator: Awaited<ReturnType<typeof writeSimulatorPage>>,
+): Config {
+  return configSchema.parse({
+    paths: { credentials: path.join(root, 'auth') },
+    connections: [{ id: '1', name: 'Sucursal Centro' }],
+    chromium: { executablePath: chromiumExecutable, extraArgs: [...sandboxChromiumArgs] },
+    whatsapp: { webVersion: simulator.webVersion, webVersionCache: simulator.webVersionCache },
+  });
+}
+
+/** Resets the rig's connection, scans the QR and waits for CONNECTED. */
+async function connect(rig: Rig): Promise<void> {
+  await rig.pool.reset('1');
+  const simulator = await connectSimulator(rig.sessionDir);
+  try {
+    await simulator.scan();
+  } finally {
+    await simulator.close();
+  }
+  await waitForState(rig.connection, 'CONNECTED');
+}
+
+beforeAll(() => {
+  requireChromiumExecutable();
+});
+
+afterEach(async () => {
+  for (const rig of rigs.splice(0)) {
+    await rig.pool.stopAll();
+    expect(browserMains(rig.sessionDir)).toEqual([]);
+    await rm(rig.root, { recursive: true, force: true });
+  }
+});
+
+afterAll(async () => {
+  for (const rig of rigs.splice(0)) await rig.pool.stopAll();
+});
+
+describe('connection core', () => {
+  it('reset shows QR then scan connects', async () => {
+    const rig = await createRig();
+
+    const started = await rig.pool.reset('1');
+    expect(started.state).toBe('QR');
+    const simulator = await connectSimulator(rig.sessionDir);
+    expect(started.qr).toBe(await simulator.qr());
+    await simulator.scan();
+    await simulator.close();
+    await waitForState(rig.connection, 'CONNECTED');
+
+    const snapshot = rig.pool.get('1')!;
+    expect(snapshot.reason).toBeNull();
+    expect(snapshot.browserPid).toBe(browserMains(rig.sessionDir)[0]);
+    expect(snapshot.readyAt).not.toBeNull();
+    expect(snapshot.webVersion).toBe('2.3000.1000000000');
+  });
+
+  it('snapshot reports browser memory', async () => {
+    const rig = await createRig();
+    await connect(rig);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+
+    const memory = rig.pool.get('1')!.memory!;
+    expect(memory.processes).toBeGreaterThan(1);
+    expect(memory.pssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(memory.rssBytes).toBeGreaterThan(memory.pssBytes!);
+    expect(memory.unreadable).toEqual([]);
+  });
+
+  it('20 concurrent resets launch one browser', async () => {
+    const rig = await createRig();
+    await connect(rig);
+    const launchesBefore = rig.connection.launches;
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => rig.pool.reset('1')));
+
+    expect(rig.connection.launches - launchesBefore).toBe(1);
+    expect(new Set(results.map((result) => result.browserPid)).size).toBe(1);
+    expect(browserMains(rig.sessionDir)).toEqual([results[0]!.browserPid]);
+  });
+
+  it('concurrent resets share one QR stream', async () => {
+    const rig = await createRig();
+    const seen: string[][] = [[], []];
+    const unsubscribe = seen.map((list) =>
+      rig.pool.subscribe('1', (event) => {
+        if (event.type === 'qr') list.push(event.qr);
+      }),
+    );
+
+    const [first, second] = await Promise.all([rig.pool.reset('1'), rig.pool.reset('1')]);
+    unsubscribe.forEach((stop) => stop());
+
+    expect(first!.qr).toBe(second!.qr);
+    expect(seen[0]).toEqual([first!.qr]);
+    expect(seen[1]).toEqual([first!.qr]);
+  });
+
+  it('killed browser is restarted', async () => {
+    const rig = await createRig();
+    await connect(rig);
+    const pid = rig.pool.get('1')!.browserPid!;
+    const disconnected = waitForEvent(
+      rig.connection,
+      (event) => event.type === 'disconnected',
+      5_000,
+    );
+
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const event = await disconnected;
+
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    expect(event).toMatchObject({ type: 'disconnected', reason: 'BROWSER_EXITED' });
+    // A killed Chromium may not have flushed the pairing to disk, so the
+    // restarted browser shows either the restored session or a new QR.
+    await waitForEvent(rig.connection, (next) => next.type === 'state' && isUp(next.state));
+    const after = rig.pool.get('1')!;
+    expect(after.browserPid).not.toBe(pid);
+    expect(browserMains(rig.sessionDir)).toEqual([after.browserPid]);
+  });
+
+  it('frozen page is detected and reset', async () => {
+    const rig = await createRig();
+    await connect(rig);
+    const pid = rig.pool.get('1')!.browserPid!;
+    const launchesBefore = rig.connection.launches;
+
+    const simulator = await connectSimulator(rig.sessionDir);
+    await simulator.freeze();
+    void simulator.close();
+    await waitForState(rig.connection, 'STARTING', 10_000);
+    await waitForState(rig.connection, 'CONNECTED');
+
+    expect(rig.logs.some((entry) => entry.message === 'page frozen')).toBe(true);
+    expect(rig.connection.launches).toBe(launchesBefore + 1);
+    const after = rig.pool.get('1')!;
+    expect(after.browserPid).not.toBe(pid);
+    expect(after.missedProbes).toBe(0);
+    expect(browserMains(rig.sessionDir)).toEqual([after.browserPid]);
+  });
+
+  it('logout from phone disconnects with LOGOUT', async () => {
+    const rig = await createRig();
+    await connect(rig);
+    const disconnected = waitForEvent(rig.connection, (event) => event.type === 'disconnected');
+
+    const simulator = await connectSimulator(rig.sessionDir);
+    await simulator.logoutFromPhone();
+    void simulator.close();
+
+    expect(await disconnected).toMatchObject({ reason: 'LOGOUT' });
+    await waitForState(rig.connection, 'QR');
+  });
+
+  it('reset with logout shows a new QR', async () => {
+    const rig = await createRig();
+    await connect(rig);
+
+    const snapshot = await rig.pool.reset('1', { logout: true });
+
+    expect(snapshot.state).toBe('QR');
+    expect(snapshot.qr).not.toBeNull();
+  });
+
+  it('reset restores a paired session', async () => {
+    const rig = await createRig();
+    await connect(rig);
+
+    const snapshot = await rig.pool.reset('1');
+
+    expect(['SYNCING', 'CONNECTED']).toContain(snapshot.state);
+    await waitForState(rig.connection, 'CONNECTED');
+  });
+
+  it('unscanned QR fails after bounded restarts', async () => {
+    const rig = await createRig({ qrRotateMs: 150 }, { qrMaxRetries: 2, qrReinitializeLimit: 1 });
+
+    await rig.pool.reset('1');
+    await waitForState(rig.connection, 'FAILED', 20_000);
+
+    expect(rig.pool.get('1')!.reason).toBe('QR not scanned');
+    expect(rig.connection.launches).toBe(2);
+    expect(browserMains(rig.sessionDir)).toEqual([]);
+  });
+
+  it('start timeout leaves no browser', async () => {
+    const rig = await createRig({}, { startTimeoutMs: 3_000 });
+    // A page without window.Debug: wwebjs waits for it up to its own 30 s auth timeout.
+    await writeFile(path.join(rig.root, 'cache', '2.3000.1000000000.html'), '<html></html>');
+
+    await expect(rig.pool.reset('1')).rejects.toMatchObject({ code: 'START_TIMEOUT' });
+
+    expect(rig.pool.get('1')!.state).toBe('FAILED');
+    expect(browserMains(rig.sessionDir)).toEqual([]);
+    expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
+  });
+
+  it('stop pauses and start resumes', async () => {
+    const rig = await createRig();
+    await connect(rig);
+
+    const stopped = await rig.pool.stop('1');
+    expect(stopped).toMatchObject({ state: 'STOPPED', paused: true, browserPid: null });
+    expect(browserMains(rig.sessionDir)).toEqual([]);
+
+    const started = await rig.pool.start('1');
+    expect(started.paused).toBe(false);
+    await waitForState(rig.connection, 'CONNECTED');
+  });
+
+  it('stopAll leaves no chromium', async () => {
+    const rig = await createRig();
+    await rig.pool.startAll();
+    expect(browserMains(rig.sessionDir)).toHaveLength(1);
+
+    const snapshots = await rig.pool.stopAll();
+
+    expect(snapshots.map((snapshot) => snapshot.state)).toEqual(['STOPPED']);
+    expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
+  });
+});
