@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Client } from 'whatsapp-web.js';
@@ -141,6 +144,23 @@ describe('simulator with whatsapp-web.js', () => {
     void second.client.initialize().catch(() => undefined);
     await ready;
     expect(namesOf(second.events)).toEqual(['authenticated', 'ready']);
+  });
+
+  test('controller works from another process', async () => {
+    const entry = await start('other-process');
+    const qr = nextEvent(entry.client, 'qr');
+    void entry.client.initialize().catch(() => undefined);
+    const [qrString] = await qr;
+    const cli = fileURLToPath(new URL('../simulator/control-cli.ts', import.meta.url));
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', cli, entry.profileDir, ...args]);
+
+    const { stdout } = await run('qr');
+    expect(JSON.parse(stdout)).toBe(qrString);
+
+    const ready = nextEvent(entry.client, 'ready');
+    await run('scan');
+    await ready;
   });
 
   test('rotate QR emits new ref', async () => {

@@ -7,8 +7,8 @@ import {
   requireChromiumExecutable,
   sandboxChromiumArgs,
 } from '../simulator/chromium.js';
-import { simulatorUrl } from '../simulator/controller.js';
 import { renderSimulatorPage, resolvePageOptions } from '../simulator/page.js';
+import { openSimulatorTab } from '../simulator/tab.js';
 import { modulesReadBeforeReady, type ModuleReference } from '../simulator/wwebjs-sources.js';
 
 const script = readFileSync(new URL('../simulator/page-script.js', import.meta.url), 'utf8');
@@ -39,17 +39,8 @@ afterAll(async () => {
 
 /** Loads `html` as https://web.whatsapp.com/ and returns the names its window.require lacks. */
 async function missingModules(html: string, names: string[]): Promise<string[]> {
-  const tab = await browser.newPage();
+  const tab = await openSimulatorTab(browser, html);
   try {
-    await tab.setRequestInterception(true);
-    tab.on('request', (request) => {
-      if (request.url() === simulatorUrl) {
-        void request.respond({ status: 200, contentType: 'text/html', body: html });
-      } else {
-        void request.abort();
-      }
-    });
-    await tab.goto(simulatorUrl, { waitUntil: 'load' });
     return await tab.evaluate((list: string[]) => {
       return list.filter((name) => {
         try {

@@ -40,6 +40,8 @@ export interface SimulatorController {
   logoutFromPhone(): Promise<void>;
   /** Starts a busy loop on the page's main thread; later evaluates never return. */
   freeze(): Promise<void>;
+  /** Index in `disconnectRules` of the rule the page would apply now, or -1. */
+  matchingRule(): Promise<number>;
   /** Disconnects from the browser and leaves it running. */
   close(): Promise<void>;
 }
@@ -123,12 +125,13 @@ function createController(browser: Browser, page: Page): SimulatorController {
     drop: (state) => call('drop', state),
     logoutFromPhone: () => call('logoutFromPhone'),
     freeze: () => call('freeze'),
+    matchingRule: () => call('matchingRule'),
     close: () => browser.disconnect(),
   };
 }
 
 type SimulatorCommand =
-  'state' | 'qr' | 'rotateQr' | 'scan' | 'drop' | 'logoutFromPhone' | 'freeze';
+  'state' | 'qr' | 'rotateQr' | 'scan' | 'drop' | 'logoutFromPhone' | 'freeze' | 'matchingRule';
 
 declare global {
   interface Window {

@@ -15,9 +15,13 @@ export {
 } from './controller.js';
 export {
   defaultPageOptions,
+  renderSimulatorPage,
+  resolvePageOptions,
+  simulatorPageHtml,
   writeSimulatorPage,
   type BrowserConditions,
   type DisconnectRule,
   type SimulatorClientOptions,
   type SimulatorPageOptions,
 } from './page.js';
+export { openSimulatorTab } from './tab.js';

@@ -373,6 +373,8 @@
     state,
     qr,
     moduleNames: () => Object.keys(modules),
+    // Index of the disconnect rule this page would apply now, or -1.
+    matchingRule: () => options.disconnectRules.findIndex(ruleMatches),
     rotateQr: () => {
       const ref = `2@${randomBase64(48)}`;
       later(() => Conn.set('ref', ref));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -86,6 +87,11 @@ export async function writeSimulatorPage(
     webVersion: resolved.webVersion,
     webVersionCache: { type: 'local', path: dir, strict: true },
   };
+}
+
+/** Returns the page HTML for `options` without writing a file. */
+export function simulatorPageHtml(options: SimulatorPageOptions = {}): string {
+  return renderSimulatorPage(resolvePageOptions(options), readFileSync(scriptPath, 'utf8'));
 }
 
 /** Merges `options` over the defaults and rejects values the page cannot use. */
