@@ -44,6 +44,8 @@ export function buildProgram(run: RunCommand, json: boolean): Command {
 
   registerDoctor(program, run);
   registerPruneCredentials(program, run);
+  registerServe(program, run);
+  registerConnection(program, run);
   return program;
 }
 
@@ -72,5 +74,47 @@ function registerPruneCredentials(program: Command, run: RunCommand): void {
     )
     .action((options, command) =>
       run(() => import('../commands/prune-credentials.js'), options, command),
+    );
+}
+
+function registerServe(program: Command, run: RunCommand): void {
+  program
+    .command('serve')
+    .description(
+      'run the connection host in the foreground: every configured connection and the control API',
+    )
+    .option(
+      '--listen <host:port>',
+      'also serve the control API over TCP; requires control.token (or WR_CONTROL_TOKEN)',
+    )
+    .addHelpText(
+      'after',
+      '\nThe control API listens on control.socket (mode 0600). Logs go to stderr, one JSON\nobject a line when stderr is not a terminal. SIGTERM or Ctrl-C stops every connection.',
+    )
+    .action((options, command) => run(() => import('../commands/serve.js'), options, command));
+}
+
+function registerConnection(program: Command, run: RunCommand): void {
+  const connection = program
+    .command('connection')
+    .description('list the connections of the host, or reset one and scan its new QR');
+  connection
+    .command('list')
+    .description('list connections with state, reason, profile, browser pid, memory and uptime')
+    .action((options, command) =>
+      run(() => import('../commands/connection-list.js'), options, command),
+    );
+  connection
+    .command('reset')
+    .description('restart one connection, show its QR and wait until it is CONNECTED')
+    .argument('<id>', 'connection id, as in the config')
+    .option('--logout', 'also delete the session, so the connection needs a new QR scan')
+    .option('--timeout <duration>', 'time to wait for CONNECTED, such as 90s or 10m', '5m')
+    .addHelpText(
+      'after',
+      '\nA reset that is already running is joined, not repeated: a second call shows the same QR.\nCtrl-C stops watching; the reset goes on on the host. Exit code 0 when CONNECTED, 1 on\nfailure or timeout, 130 when interrupted.',
+    )
+    .action((id: string, options, command) =>
+      run(() => import('../commands/connection-reset.js'), { ...options, id }, command),
     );
 }

@@ -13,6 +13,8 @@ import type {
   PoolControl,
 } from '../../src/core/types.js';
 import { WrError } from '../../src/errors.js';
+import { watchReset } from '../../src/control/reset-watch.js';
+import type { ResetReporter } from '../../src/output/events.js';
 
 /** A pool of in-memory connections whose resets the test finishes by hand. */
 class FakePool implements PoolControl {
@@ -301,6 +303,93 @@ describe('control server', () => {
     expect(JSON.parse(response.body)).toEqual({
       error: { code: 'ROUTE_NOT_FOUND', message: 'no route for GET /v2/nothing' },
     });
+  });
+});
+
+describe('reset watch', () => {
+  let pool: FakePool;
+  let server: ControlServer;
+  let client: ControlClient;
+  let shown: ConnectionEvent[];
+  let notes: string[];
+  let reporter: ResetReporter;
+
+  beforeEach(async () => {
+    pool = new FakePool(['3']);
+    const socketPath = path.join(tempFolder(), 'watch.sock');
+    server = await startControlServer({ pool, socketPath });
+    client = new ControlClient({ socketPath });
+    shown = [];
+    notes = [];
+    reporter = {
+      event: (event) => shown.push(event),
+      note: (text) => notes.push(text),
+      finish() {},
+    };
+  });
+  afterEach(async () => {
+    pool.finishReset?.();
+    await server.close();
+  });
+
+  const watch = (options: { timeoutMs?: number; signal?: AbortSignal } = {}) =>
+    watchReset(client, '3', {
+      logout: false,
+      timeoutMs: options.timeoutMs ?? 5000,
+      signal: options.signal ?? new AbortController().signal,
+      reporter,
+    });
+
+  it('ends connected after the qr', async () => {
+    const result = watch();
+    await waitFor(() => pool.finishReset !== undefined);
+    pool.emitQr('3', 'ref-1');
+    await waitFor(() => shown.some((event) => event.type === 'qr'));
+    pool.finishReset?.();
+    pool.emitState('3', 'SYNCING');
+    pool.emitState('3', 'CONNECTED');
+    const outcome = await result;
+    expect(outcome.outcome).toBe('connected');
+    expect(outcome.qrCount).toBe(1);
+    expect(outcome.joined).toBe(false);
+    expect(shown[0]).toMatchObject({ type: 'state', state: 'CONNECTED' });
+    expect(shown.at(-1)).toMatchObject({ type: 'state', state: 'CONNECTED' });
+  });
+
+  it('initial connected state ends nothing', async () => {
+    const result = watch({ timeoutMs: 300 });
+    const outcome = await result;
+    expect(outcome.outcome).toBe('timeout');
+    expect(outcome.state).toBe('STARTING');
+  });
+
+  it('failed state ends with reason', async () => {
+    const result = watch();
+    await waitFor(() => pool.finishReset !== undefined);
+    pool.change('3', { reason: 'QR not scanned' });
+    pool.emit({ type: 'state', id: '3', state: 'FAILED', reason: 'QR not scanned', at: 'now' });
+    const outcome = await result;
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.reason).toBe('QR not scanned');
+  });
+
+  it('attaches to a running reset', async () => {
+    pool.change('3', { busy: true, state: 'QR', qr: 'ref-running' });
+    const result = watch({ timeoutMs: 300 });
+    const outcome = await result;
+    expect(outcome.joined).toBe(true);
+    expect(notes[0]).toContain('attached');
+    expect(shown[1]).toMatchObject({ type: 'qr', qr: 'ref-running' });
+  });
+
+  it('interrupt stops watching only', async () => {
+    const controller = new AbortController();
+    const result = watch({ signal: controller.signal });
+    await waitFor(() => pool.finishReset !== undefined);
+    controller.abort();
+    const outcome = await result;
+    expect(outcome.outcome).toBe('interrupted');
+    expect(pool.get('3')?.busy).toBe(true);
   });
 });
 

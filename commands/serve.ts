@@ -1,0 +1,102 @@
+import type { CommandResult } from '../src/command.js';
+import type { Config } from '../src/config/schema.js';
+import type { Context } from '../src/context.js';
+import { createServeLogger } from '../src/control/logger.js';
+import { startControlServer } from '../src/control/server.js';
+import type { ConnectionSnapshot } from '../src/core/types.js';
+import { ExitCode, usageError } from '../src/errors.js';
+
+export interface ServeOptions {
+  /** `host:port` of an extra TCP listener for the control API. */
+  listen?: string;
+}
+
+export interface ServeSummary {
+  socket: string;
+  /** State of each connection after the stop. */
+  connections: Array<Pick<ConnectionSnapshot, 'id' | 'state' | 'browserPid'>>;
+}
+
+/**
+ * Runs the connection host in the foreground: the control API first, so a
+ * second host on the same socket stops before it launches any browser, then
+ * every configured connection. Returns once `context.signal` is aborted
+ * (SIGTERM or Ctrl-C) and every browser has been stopped.
+ */
+export async function run(
+  options: ServeOptions,
+  context: Context,
+): Promise<CommandResult<ServeSummary>> {
+  const { config } = context.config();
+  const credentialsDir = requireCredentials(config);
+  const tcp = parseListen(options.listen, config.control.token);
+  const logger = createServeLogger(
+    context.streams.stderr,
+    context.output.verbose ? 'debug' : 'info',
+  );
+
+  const { ConnectionPool } = await import('../src/core/index.js');
+  const pool = new ConnectionPool({ config, credentialsDir, logger, procRoot: context.procRoot });
+  const socketPath = config.control.socket;
+  const server = await startControlServer({ pool, socketPath, tcp, logger });
+  const tcpAddress = server.tcpAddress
+    ? `${server.tcpAddress.address}:${server.tcpAddress.port}`
+    : null;
+  logger.info({ socket: socketPath, tcp: tcpAddress, credentialsDir }, 'control API listening');
+
+  const ids = config.connections.map((connection) => connection.id);
+  logger.info({ connections: ids }, `starting ${ids.length} connections`);
+  const started = pool.startAll().catch((error: unknown) => {
+    logger.error({ err: error }, 'starting the connections failed');
+  });
+
+  await aborted(context.signal);
+  logger.info({}, 'stopping: closing the control API and every connection');
+  await server.close();
+  await started;
+  const stopped = await pool.stopAll();
+  logger.info({ connections: ids }, 'stopped');
+
+  const connections = stopped.map(({ id, state, browserPid }) => ({ id, state, browserPid }));
+  return {
+    data: { socket: socketPath, connections },
+    exitCode: ExitCode.ok,
+    view: () => '',
+  };
+}
+
+function requireCredentials(config: Config): string {
+  if (config.paths.credentials) return config.paths.credentials;
+  throw usageError(
+    'CONFIG_INVALID',
+    'paths.credentials is not set, so wr serve does not know where the sessions live',
+    'set paths.credentials in wr.config.json (or WR_PATHS_CREDENTIALS) to the LocalAuth data folder',
+  );
+}
+
+function parseListen(
+  listen: string | undefined,
+  token: string | null,
+): { host: string; port: number; token: string } | undefined {
+  if (listen === undefined) return undefined;
+  const match = /^(.+):(\d{1,5})$/.exec(listen);
+  const port = Number(match?.[2]);
+  if (!match || port > 65_535) {
+    throw usageError('USAGE', `--listen "${listen}": expected host:port, such as 127.0.0.1:7380`);
+  }
+  if (!token) {
+    throw usageError(
+      'USAGE',
+      `--listen ${listen} needs a bearer token, and control.token is not set`,
+      'set control.token in wr.config.json or WR_CONTROL_TOKEN, then rerun',
+    );
+  }
+  return { host: (match[1] as string).replace(/^\[(.*)\]$/, '$1'), port, token };
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+}
