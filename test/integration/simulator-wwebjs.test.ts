@@ -146,6 +146,23 @@ describe('simulator with whatsapp-web.js', () => {
     expect(namesOf(second.events)).toEqual(['authenticated', 'ready']);
   });
 
+  test('pairing survives killed browser', async () => {
+    const first = await start('killed');
+    await untilReady(first);
+    const browserPid = first.client.pupBrowser!.process()!.pid!;
+    process.kill(browserPid, 'SIGKILL');
+    for (const pid of await waitForNoChromium(first.profileDir, 2_000)) {
+      process.kill(pid, 'SIGKILL');
+    }
+    await first.client.destroy().catch(() => undefined);
+
+    const second = await start('killed');
+    const ready = nextEvent(second.client, 'ready');
+    void second.client.initialize().catch(() => undefined);
+    await ready;
+    expect(namesOf(second.events)).toEqual(['authenticated', 'ready']);
+  });
+
   test('controller works from another process', async () => {
     const entry = await start('other-process');
     const qr = nextEvent(entry.client, 'qr');

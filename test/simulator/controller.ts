@@ -8,7 +8,7 @@ export interface SimulatorState {
   /** Socket.state, a WhatsApp state such as UNPAIRED, PAIRING, CONNECTED, CONFLICT. */
   state: string;
   hasSynced: boolean;
-  /** Whether the profile's localStorage contains a pairing. */
+  /** Whether the profile's IndexedDB contains a pairing. */
   paired: boolean;
   /** Current QR reference (Conn.ref), or null before the first QR. */
   ref: string | null;

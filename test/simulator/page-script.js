@@ -1,4 +1,4 @@
-/* global window, localStorage, location, navigator, crypto, atob, btoa, console, setTimeout, clearTimeout, setInterval, clearInterval */
+/* global window, indexedDB, location, navigator, crypto, atob, btoa, console, setTimeout, clearTimeout, setInterval, clearInterval */
 // The WhatsApp Web simulator: runs inside the page that whatsapp-web.js loads
 // from https://web.whatsapp.com/ (served from the local web version cache).
 // It provides window.Debug.VERSION and the window.require(name) modules that
@@ -9,7 +9,9 @@
   'use strict';
 
   const options = window.__simulatorOptions;
-  const sessionKey = 'wr-simulator-session';
+  const databaseName = 'wr-simulator';
+  const storeName = 'session';
+  const pairingKey = 'pairing';
 
   // A Backbone-style model: attributes are plain properties, set(name, value)
   // triggers `change:<name>` with (model, value, previous). Listeners live in a
@@ -106,20 +108,42 @@
     return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
   }
 
-  // Session storage: the https://web.whatsapp.com origin's localStorage lives
-  // in the Chromium profile, so LocalAuth's user-data-dir keeps the pairing.
-  function readSession() {
-    try {
-      return JSON.parse(localStorage.getItem(sessionKey) ?? 'null');
-    } catch (error) {
-      console.error('simulator: cannot read the stored session', error);
-      return null;
-    }
+  // The pairing lives in IndexedDB of the https://web.whatsapp.com origin,
+  // which Chromium keeps in the profile folder, so LocalAuth's user-data-dir
+  // keeps it. Chromium 156 lost localStorage writes when the browser was
+  // killed seconds later, while a `strict` IndexedDB commit survives that.
+  let session = null;
+
+  function openDatabase() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(databaseName, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
   }
 
-  function writeSession(session) {
-    if (session) localStorage.setItem(sessionKey, JSON.stringify(session));
-    else localStorage.removeItem(sessionKey);
+  async function loadSession() {
+    const database = await openDatabase();
+    return new Promise((resolve, reject) => {
+      const request = database.transaction(storeName).objectStore(storeName).get(pairingKey);
+      request.onsuccess = () => resolve(request.result ?? null);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  // Resolves once the write is on disk (durability `strict`).
+  async function saveSession(value) {
+    session = value;
+    const database = await openDatabase();
+    return new Promise((resolve, reject) => {
+      const transaction = database.transaction(storeName, 'readwrite', { durability: 'strict' });
+      const store = transaction.objectStore(storeName);
+      if (value) store.put(value, pairingKey);
+      else store.delete(pairingKey);
+      transaction.oncomplete = () => resolve();
+      transaction.onerror = () => reject(transaction.error);
+    });
   }
 
   const keys = {
@@ -169,7 +193,7 @@
     },
     WAWebUserPrefsMultiDevice: { getADVSecretKey: () => keys.advSecret },
     WAWebUserPrefsMeUser: {
-      getMaybeMePnUser: () => (readSession() ? me : null),
+      getMaybeMePnUser: () => (session ? me : null),
       getMaybeMeLidUser: () => null,
     },
     WAWebCollections: { Msg, Chat },
@@ -295,21 +319,21 @@
     return checks.length > 0 && checks.every(Boolean);
   }
 
-  function scan(scanOptions = {}) {
+  async function scan(scanOptions = {}) {
     if (Socket.state !== 'UNPAIRED' && Socket.state !== 'UNPAIRED_IDLE') {
       throw new Error(`simulator: no QR to scan in state ${Socket.state}`);
     }
     clearTimers();
-    writeSession({ paired: true, wid: me._serialized });
+    await saveSession({ paired: true, wid: me._serialized });
     later(() => {
       Socket.set('state', 'PAIRING');
       sync(scanOptions.syncDelayMs ?? options.syncDelayMs);
     });
   }
 
-  function drop(state) {
+  async function drop(state) {
     clearTimers();
-    if (state === 'UNPAIRED' || state === 'UNPAIRED_IDLE') writeSession(null);
+    if (state === 'UNPAIRED' || state === 'UNPAIRED_IDLE') await saveSession(null);
     later(() => Socket.set('state', state));
   }
 
@@ -317,9 +341,9 @@
   // the page again. whatsapp-web.js marks the logout when it hears "logout" and
   // reports LOGOUT on the next navigation, so the reload waits
   // logoutReloadDelayMs for that message to reach it.
-  function logoutFromPhone() {
+  async function logoutFromPhone() {
     clearTimers();
-    writeSession(null);
+    await saveSession(null);
     later(() => Cmd.trigger('logout'));
     setTimeout(() => location.reload(), options.logoutReloadDelayMs);
   }
@@ -337,7 +361,7 @@
     return {
       state: Socket.state,
       hasSynced: Socket.hasSynced,
-      paired: readSession() !== null,
+      paired: session !== null,
       ref: Conn.ref,
       rotations,
       readyAt,
@@ -386,8 +410,15 @@
     freeze,
   };
 
-  setTimeout(() => {
-    if (readSession()) sync(options.restoreDelayMs);
+  async function start() {
+    try {
+      session = await loadSession();
+    } catch (error) {
+      console.error('simulator: cannot read the stored pairing', error);
+    }
+    if (session) sync(options.restoreDelayMs);
     else showQr();
-  }, options.openDelayMs);
+  }
+
+  setTimeout(start, options.openDelayMs);
 })();
