@@ -32,7 +32,7 @@ export interface SimulatorPageOptions {
   openDelayMs?: number;
   /** Delay in ms from a scan to Socket.hasSynced (the loading screen runs meanwhile). */
   syncDelayMs?: number;
-  /** Delay in ms from page load to Socket.hasSynced when the profile contains a pairing. */
+  /** Delay in ms from the restore start (after openDelayMs) to Socket.hasSynced for a paired profile. */
   restoreDelayMs?: number;
   /** Interval in ms of automatic QR rotation; 0 rotates only on request. */
   qrRotateMs?: number;
