@@ -33,6 +33,8 @@ interface Watch {
   state: ConnectionState;
   reason: string | null;
   qrs: Set<string>;
+  /** QR of the browser this reset replaces. That browser is about to close, so its QR is not shown. */
+  staleQr: string | null;
 }
 
 /**
@@ -49,13 +51,18 @@ export async function watchReset(
 ): Promise<ResetOutcome> {
   const started = Date.now();
   const before = await client.get(id, { signal: options.signal });
-  const watch: Watch = { state: before.state, reason: before.reason, qrs: new Set() };
+  const joined = before.busy;
+  const watch: Watch = {
+    state: before.state,
+    reason: before.reason,
+    qrs: new Set(),
+    staleQr: joined ? null : before.qr,
+  };
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort('timeout'), options.timeoutMs);
   const onInterrupt = () => stop.abort('interrupted');
   options.signal.addEventListener('abort', onInterrupt, { once: true });
 
-  const joined = before.busy;
   if (joined) options.reporter.note(`connection ${id}: attached to the reset already running`);
   let request: Promise<unknown> | undefined;
   try {
@@ -107,6 +114,7 @@ function show(
   reporter: ResetReporter,
   live: boolean,
 ): ResetOutcomeKind | undefined {
+  if (event.type === 'qr' && event.qr === watch.staleQr) return undefined;
   reporter.event(event);
   return apply(event, watch, live);
 }
