@@ -277,6 +277,20 @@ describe('wr serve and connection reset', () => {
     expect(browserMains(profileDir)).toHaveLength(1);
   });
 
+  it('doctor reads the host', async () => {
+    const run = await runWr(wr(['doctor', '--check', 'connections', '--json']));
+    const report = JSON.parse(run.stdout);
+    const [check] = report.checks;
+    expect(check.id).toBe('connections');
+    expect(check.status).toBe('warn');
+    expect(check.summary).toContain('connection 1 waits for a QR scan');
+    expect(check.summary).toContain('WhatsApp Web 2.3000.1000000000');
+    expect(check.remedy).toBe('wr connection reset 1');
+    expect(check.details.browsers).toEqual([
+      { pid: browserMains(profileDir)[0], folder: profileDir, connection: '1', role: 'host' },
+    ]);
+  });
+
   it('sigterm leaves no chromium', async () => {
     expect(browserMains(profileDir).length).toBeGreaterThan(0);
     serve?.child.kill('SIGTERM');

@@ -6,6 +6,7 @@ export const checkLoaders: Record<string, () => Promise<Check>> = {
   ram: async () => (await import('./ram.js')).ramCheck,
   disk: async () => (await import('./disk.js')).diskCheck,
   credentials: async () => (await import('./credentials.js')).credentialsCheck,
+  connections: async () => (await import('./connections.js')).connectionsCheck,
   'socket-service': async () => (await import('./socket-service.js')).socketServiceCheck,
   library: async () => (await import('./library.js')).libraryCheck,
 };
