@@ -137,6 +137,7 @@ describe('wr serve and connection reset', () => {
   let socketPath: string;
   let profileDir: string;
   let serve: LiveRun | undefined;
+  let tcpUrl: string;
   const simulators: SimulatorController[] = [];
 
   /**
@@ -175,16 +176,18 @@ describe('wr serve and connection reset', () => {
       paths: { credentials: path.join(root, 'auth') },
       chromium: { executablePath: '/usr/bin/chromium', extraArgs: sandboxChromiumArgs },
       whatsapp: page,
-      control: { socket: socketPath },
+      control: { socket: socketPath, token: 'e2e-token' },
     };
     writeFileSync(configFile, JSON.stringify(config));
 
-    serve = startWr(wr(['serve']));
+    serve = startWr(wr(['serve', '--listen', '127.0.0.1:0']));
     const client = new ControlClient({ socketPath });
     await waitFor(async () => {
       const connection = await client.get('1').catch(() => undefined);
       return connection?.state === 'QR' ? connection : undefined;
     }, 'the served connection to show a QR');
+    const address = /"tcp":"([\d.]+:\d+)"/.exec(serve.stderr())?.[1];
+    tcpUrl = `http://${address}`;
   });
 
   afterAll(async () => {
@@ -208,6 +211,30 @@ describe('wr serve and connection reset', () => {
     expect(run.stderr).toContain(`another host already serves the control socket ${socketPath}`);
     expect(run.stderr).toContain('stop the other wr serve');
     expect(browserMains(profileDir)).toHaveLength(1);
+  });
+
+  it('listen without a token is rejected', async () => {
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    const noToken = path.join(root, 'no-token.json');
+    writeFileSync(noToken, JSON.stringify({ ...config, control: { socket: socketPath } }));
+    const run = await runWr(['--config', noToken, 'serve', '--listen', '127.0.0.1:0']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('control.token is not set');
+  });
+
+  it('tcp listener needs the token', async () => {
+    const env = { WR_CONTROL_URL: tcpUrl, WR_CONTROL_TOKEN: 'e2e-token' };
+    const listed = await runWr(wr(['connection', 'list', '--json']), { env });
+    expect(listed.exitCode).toBe(0);
+    expect(JSON.parse(listed.stdout).host).toBe(tcpUrl);
+
+    const wrong = { WR_CONTROL_URL: tcpUrl, WR_CONTROL_TOKEN: 'wrong-token' };
+    const rejected = await runWr(wr(['connection', 'list', '--json']), { env: wrong });
+    expect(rejected.exitCode).toBe(1);
+    expect(JSON.parse(rejected.stdout).error.code).toBe('UNAUTHORIZED');
+
+    const response = await fetch(`${tcpUrl}/v1/connections`);
+    expect(response.status).toBe(401);
   });
 
   it('list shows the connection', async () => {
@@ -277,6 +304,15 @@ describe('wr serve and connection reset', () => {
     expect(browserMains(profileDir)).toHaveLength(1);
   });
 
+  it('reset times out with next step', async () => {
+    const run = await runWr(wr(['connection', 'reset', '1', '--timeout', '3s']), {
+      timeoutMs: 30_000,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('connection 1 reset timed out after 3s');
+    expect(run.stdout).toContain('rerun wr connection reset 1 and scan the QR');
+  });
+
   it('doctor reads the host', async () => {
     const run = await runWr(wr(['doctor', '--check', 'connections', '--json']));
     const report = JSON.parse(run.stdout);
@@ -298,5 +334,13 @@ describe('wr serve and connection reset', () => {
     expect(chromiumPidsFor(profileDir)).toEqual([]);
     expect(existsSync(socketPath)).toBe(false);
     expect(serve?.stderr()).toContain('"msg":"stopped"');
+  });
+
+  it('list without a host is unreachable', async () => {
+    const run = await runWr(wr(['connection', 'list']));
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('CONTROL_UNREACHABLE');
+    expect(run.stderr).toContain(socketPath);
+    expect(run.stderr).toContain('wr serve');
   });
 });
