@@ -119,6 +119,18 @@ function qrAfterStart(stderr: string): string | null {
   return start === -1 ? null : lastQr(stderr.slice(start));
 }
 
+/**
+ * Parses the result that ends a --json run: the last line when the CLI
+ * prints it compact, else the indented object that starts at the last "{"
+ * line.
+ */
+function finalJson(stdout: string): Record<string, unknown> {
+  const lines = stdout.trimEnd().split('\n');
+  const last = lines.at(-1) ?? '';
+  if (last.startsWith('{') && last.endsWith('}')) return JSON.parse(last);
+  return JSON.parse(lines.slice(lines.lastIndexOf('{')).join('\n'));
+}
+
 /** Pids of browser main processes (no --type=) on a profile folder. */
 function browserMains(profileDir: string): number[] {
   return chromiumPidsFor(profileDir).filter((pid) => {
@@ -287,7 +299,7 @@ describe('wr serve and connection reset', () => {
     expect(await first.exited).toBe(0);
     expect(await second.exited).toBe(0);
     expect(events().at(-1)).toMatchObject({ type: 'state', state: 'CONNECTED' });
-    const result = JSON.parse(second.stdout().slice(second.stdout().lastIndexOf('\n{\n') + 1));
+    const result = finalJson(second.stdout());
     expect(result).toMatchObject({ type: 'result', id: '1', outcome: 'connected', joined: true });
   });
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -269,6 +270,24 @@ describe('control server', () => {
     controller.abort();
     await events.next().catch(() => undefined);
     await waitFor(() => pool.listeners.get('3')?.size === 0);
+  });
+
+  it('events stream sends heartbeats', async () => {
+    const text = await new Promise<string>((resolve, reject) => {
+      const request = http.get({ socketPath, path: '/v1/connections/3/events' }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => {
+          body += chunk;
+          if (body.includes(': heartbeat')) {
+            request.destroy();
+            resolve(body);
+          }
+        });
+      });
+      request.on('error', reject);
+    });
+    expect(text.startsWith('event: state\ndata: {')).toBe(true);
+    expect(text).toContain('\n\n: heartbeat\n\n');
   });
 
   it('request errors are logged with ids', async () => {
