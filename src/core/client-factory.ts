@@ -24,7 +24,7 @@ export function createClient(input: ClientInput): Client {
       executablePath: config.chromium.executablePath,
       headless: profile.headless,
       args: launchArgs(profile, config.chromium.extraArgs),
-      // The page sees the real window, as the profile's windowSize sets it.
+      // The page observes the real window size, which the profile's windowSize sets.
       defaultViewport: null,
       // The host stops every browser on SIGINT/SIGTERM itself; puppeteer's
       // own handlers would kill them and exit the process first.
@@ -39,4 +39,34 @@ export function createClient(input: ClientInput): Client {
     options.webVersionCache = config.whatsapp.webVersionCache as ClientOptions['webVersionCache'];
   }
   return new WwebjsClient(options);
+}
+
+/**
+ * Sends errors of wwebjs's page re-injection to `onError`. wwebjs 1.34.7 runs
+ * its private inject() again from a page 'framenavigated' listener (after a
+ * reload, such as a logout from the phone) without catching it, so a browser
+ * closed during that run leaves an unhandled rejection, which ends a Node
+ * process by default. The run inside initialize() still rejects initialize().
+ */
+export function routeLateInjectErrors(client: Client, onError: (error: unknown) => void): void {
+  const internals = client as unknown as { inject: () => Promise<void> };
+  const inject = internals.inject.bind(client);
+  const initialize = client.initialize.bind(client);
+  let initialized = false;
+
+  client.initialize = async () => {
+    try {
+      await initialize();
+    } finally {
+      initialized = true;
+    }
+  };
+  internals.inject = async () => {
+    if (!initialized) return inject();
+    try {
+      await inject();
+    } catch (error) {
+      onError(error);
+    }
+  };
 }

@@ -7,7 +7,7 @@ import type { Config, ConnectionConfig } from '../config/schema.js';
 import { processTree, readTreeMemory } from '../host/memory.js';
 import { formatDuration } from '../output/format.js';
 import { backoffDelay } from './backoff.js';
-import { createClient } from './client-factory.js';
+import { createClient, routeLateInjectErrors } from './client-factory.js';
 import { errorFields, type Logger } from './logger.js';
 import { preflight } from './preflight.js';
 import { loadProfile } from './profiles.js';
@@ -29,7 +29,7 @@ export interface ConnectionOptions {
   credentialsDir: string;
   logger: Logger;
   timing?: Partial<ConnectionTiming>;
-  /** Root of the proc filesystem; /proc unless a test says otherwise. */
+  /** Root of the proc filesystem, /proc by default. */
   procRoot?: string;
 }
 
@@ -42,7 +42,7 @@ interface Session {
   probing: boolean;
 }
 
-/** Reason of a connection whose QR nobody scanned after every re-initialize. */
+/** Reason given when no QR scan came after every re-initialize. */
 export const qrNotScanned = 'QR not scanned';
 /** wwebjs's disconnect reason once it stops refreshing the QR. */
 const maxQrRetriesReason = 'Max qrcode retries reached';
@@ -171,9 +171,10 @@ export class Connection extends EventEmitter {
   async stop(): Promise<ConnectionSnapshot> {
     this.paused = true;
     this.clearRestartTimer();
-    if (this.flight.running === 'stop') return this.flight.run('stop', () => this.shutdown());
-    this.launchAbort.abort();
-    await this.flight.settle();
+    while (this.flight.running !== null && this.flight.running !== 'stop') {
+      this.launchAbort.abort();
+      await this.flight.settle();
+    }
     return this.flight.run('stop', () => this.shutdown());
   }
 
@@ -188,6 +189,8 @@ export class Connection extends EventEmitter {
   private async launch(): Promise<ConnectionSnapshot> {
     this.clearRestartTimer();
     this.launchAbort = new AbortController();
+    // A stop that came while an automatic restart closed the old browser cancels this launch.
+    if (this.paused) this.launchAbort.abort();
     this.resetRunState();
     this.setState('STARTING', null);
     this.launches += 1;
@@ -223,6 +226,10 @@ export class Connection extends EventEmitter {
     const session: Session = { client, pid: null, closing: false, probing: false };
     this.session = session;
     this.wireClient(session);
+    routeLateInjectErrors(client, (error) => {
+      if (session.closing) return;
+      this.logger.error(errorFields(error), 'injection into the reloaded page failed');
+    });
 
     const label = `connection ${this.id}`;
     await initializeUntilUp(client, label, this.timing.startTimeoutMs, this.launchAbort.signal);
@@ -316,7 +323,7 @@ export class Connection extends EventEmitter {
 
   private afterUnscannedQr(): void {
     this.qrRounds += 1;
-    if (this.qrRounds > this.timing.qrReinitializeLimit) {
+    if (this.paused || this.qrRounds > this.timing.qrReinitializeLimit) {
       const rounds = this.qrRounds;
       this.runInBackground('restart', async () => {
         await this.close();
@@ -423,7 +430,7 @@ export class Connection extends EventEmitter {
   private onMissedProbe(): void {
     this.missedProbes += 1;
     const missed = this.missedProbes;
-    this.logger.warn({ missedProbes: missed }, 'page did not answer the liveness probe');
+    this.logger.warn({ missedProbes: missed }, 'page did not respond to the liveness probe');
     if (missed === this.timing.probeMissLimit) {
       this.logger.error({ missedProbes: missed }, 'page frozen');
       this.emit('frozen', this.snapshot());
@@ -440,6 +447,7 @@ export class Connection extends EventEmitter {
         pssBytes: memory.pssBytes,
         rssBytes: memory.rssBytes,
         processes: memory.pids.length,
+        pids: memory.pids,
         unreadable: memory.unreadable,
       };
     } catch (error) {

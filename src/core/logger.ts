@@ -16,7 +16,7 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-/** The fields pino logs for an error (`err`), kept short: no stack for operator-fixable errors. */
+/** Returns the fields pino logs for an error (`err`): message and code, without the stack. */
 export function errorFields(error: unknown): { err: { message: string; code?: string } } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

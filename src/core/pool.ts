@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { WrError } from '../errors.js';
+import { usageError, WrError } from '../errors.js';
 import { Connection } from './connection.js';
 import { errorFields, type Logger } from './logger.js';
 import { loadProfile } from './profiles.js';
@@ -8,8 +8,8 @@ import type { ConnectionEvent, ConnectionSnapshot, PoolControl } from './types.j
 
 export interface PoolOptions {
   config: Config;
-  /** LocalAuth dataPath for every connection (`paths.credentials`, resolved by the caller). */
-  credentialsDir: string;
+  /** LocalAuth dataPath for every connection; `paths.credentials` when left out. */
+  credentialsDir?: string;
   logger: Logger;
   timing?: Partial<ConnectionTiming>;
   procRoot?: string;
@@ -18,7 +18,7 @@ export interface PoolOptions {
 /**
  * The connections of one host, one per configured connection. Operations on
  * a connection are single-flight (see Connection), and the pool resets a
- * connection whose page stops answering the liveness probe.
+ * connection whose page stops responding to the liveness probe.
  */
 export class ConnectionPool implements PoolControl {
   private readonly connections = new Map<string, Connection>();
@@ -26,11 +26,19 @@ export class ConnectionPool implements PoolControl {
 
   constructor(private readonly options: PoolOptions) {
     this.logger = options.logger;
+    const credentialsDir = options.credentialsDir ?? options.config.paths.credentials;
+    if (credentialsDir === undefined) {
+      throw usageError(
+        'CREDENTIALS_PATH_MISSING',
+        'paths.credentials is not set: the connection core needs the LocalAuth folder',
+        'set paths.credentials in wr.config.json, such as "/srv/whatrestaurant/backend/.wwebjs_auth"',
+      );
+    }
     for (const entry of options.config.connections) {
       const connection = new Connection({
         config: options.config,
         connection: entry,
-        credentialsDir: options.credentialsDir,
+        credentialsDir,
         logger: options.logger,
         timing: options.timing,
         procRoot: options.procRoot,
@@ -48,7 +56,7 @@ export class ConnectionPool implements PoolControl {
     return this.connections.get(id)?.snapshot();
   }
 
-  /** The Connection of `id`, for hosts and tests that need more than snapshots. */
+  /** Returns the Connection of `id`, for hosts and tests that need more than snapshots. */
   connection(id: string): Connection {
     const connection = this.connections.get(id);
     if (!connection) {

@@ -71,10 +71,10 @@ async function clearStaleLock(options: PreflightOptions, scan: BrowserScan): Pro
   if (verdict.state === 'live') throw profileInUse(options.sessionDir, lock.pid);
 
   // NOTE: an "unknown" verdict means the lock names another hostname and no
-  // container engine was asked. With no browser on the folder in this pid
-  // namespace it is removed like a stale one, because the core launches its
-  // browsers in its own namespace; a browser in another container sharing the
-  // volume would not be seen here.
+  // container engine was asked. The lock is removed like a stale one, because
+  // no browser in this pid namespace uses the folder and the core launches its
+  // browsers here. A browser in another container that shares the volume
+  // cannot be seen from here.
   await rm(path.join(options.sessionDir, 'SingletonLock'), { force: true });
   options.logger.warn(
     { folder: options.sessionDir, lock: lock.target, verdict: verdict.state },

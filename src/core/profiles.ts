@@ -50,7 +50,7 @@ const profileSchema = z
 
 const profileName = /^[\w.-]+$/;
 
-/** The `profiles/` folder shipped with the package, from src/core or dist/src/core. */
+/** Finds the `profiles/` folder shipped with the package, from src/core or dist/src/core. */
 export function shippedProfilesDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates = [

@@ -1,4 +1,4 @@
-/** What a running operation is, so callers that join it can tell. */
+/** Kind of a running operation, which callers that join it can read. */
 export type OperationKind = 'start' | 'stop' | 'reset' | 'restart';
 
 interface Flight<T> {

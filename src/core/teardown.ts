@@ -29,11 +29,12 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T
 }
 
 /**
- * Closes a client's browser and makes sure no process of it stays behind:
- * destroy() first, then SIGKILL of the browser's process tree when destroy()
- * fails or takes longer than `closeTimeoutMs` (a frozen page can block it),
- * then SIGKILL of any browser still on the session folder (a launch that was
- * abandoned before wwebjs recorded its browser). Returns the killed pids.
+ * Closes a client's browser and makes sure no process of it stays behind.
+ * It calls destroy() first. When destroy() fails or takes longer than
+ * `closeTimeoutMs` (a frozen page can block it), it kills the browser's
+ * process tree with SIGKILL. Then it kills any browser still on the session
+ * folder, such as one from a launch abandoned before wwebjs recorded its
+ * browser. Returns the killed pids.
  */
 export async function closeClient(
   client: Client,
@@ -97,7 +98,7 @@ export async function waitForExit(
   }
 }
 
-/** Whether `pid` runs: it exists and is not a zombie waiting for its parent. */
+/** Checks whether `pid` runs: it exists and is not a zombie waiting for its parent. */
 export async function isAlive(procRoot: string, pid: number): Promise<boolean> {
   try {
     const status = await readFile(path.join(procRoot, String(pid), 'stat'), 'utf8');

@@ -14,7 +14,7 @@ export interface ConnectionTiming {
   probeMissLimit: number;
   /** QR refreshes wwebjs shows in one browser before it gives up (its `qrMaxRetries`). */
   qrMaxRetries: number;
-  /** Times a connection whose QR nobody scanned is started again before it is marked FAILED. */
+  /** Times a connection with an unscanned QR is started again before it is marked FAILED. */
   qrReinitializeLimit: number;
   /** Delays of automatic restarts after the browser exits. */
   backoff: BackoffPolicy;

@@ -10,6 +10,8 @@ export interface BrowserMemory {
   pssBytes: number | null;
   rssBytes: number | null;
   processes: number;
+  /** Pids of the browser's process tree, main process first. */
+  pids?: number[];
   /** Figures that could not be read, such as smaps_rollup without CAP_SYS_PTRACE. */
   unreadable: string[];
 }

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
@@ -119,12 +119,29 @@ const testTiming: Partial<ConnectionTiming> = {
 
 const rigs: Rig[] = [];
 
+const desktopProfile = {
+  name: 'desktop',
+  description: 'A desktop window size and language',
+  headless: true,
+  args: ['--no-sandbox'],
+  windowSize: [1366, 768],
+  lang: 'es-AR',
+};
+
+/** Arguments of a running process, from /proc. */
+function argvOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+}
+
 async function createRig(
   page: SimulatorPageOptions = {},
   timing: Partial<ConnectionTiming> = {},
 ): Promise<Rig> {
   const root = await mkdtemp('/tmp/wr-core-conn-');
   const simulator = await writeSimulatorPage(path.join(root, 'cache'), page);
+  const profilesDir = path.join(root, 'profiles');
+  await mkdir(profilesDir);
+  await writeFile(path.join(profilesDir, 'desktop.json'), JSON.stringify(desktopProfile));
   const config = testConfig(root, simulator);
   const logs: LogEntry[] = [];
   const pool = new ConnectionPool({
@@ -145,6 +162,7 @@ function testConfig(
 ): Config {
   return configSchema.parse({
     paths: { credentials: path.join(root, 'auth') },
+    profilesDir: path.join(root, 'profiles'),
     connections: [{ id: '1', name: 'Sucursal Centro' }],
     chromium: { executablePath: chromiumExecutable, extraArgs: [...sandboxChromiumArgs] },
     whatsapp: { webVersion: simulator.webVersion, webVersionCache: simulator.webVersionCache },
@@ -296,6 +314,23 @@ describe('connection core', () => {
     await waitForState(rig.connection, 'QR');
   });
 
+  it('stop right after logout leaves no chromium', async () => {
+    const rig = await createRig({ logoutReloadDelayMs: 50 });
+    await connect(rig);
+    const disconnected = waitForEvent(rig.connection, (event) => event.type === 'disconnected');
+
+    const simulator = await connectSimulator(rig.sessionDir);
+    await simulator.logoutFromPhone();
+    void simulator.close().catch(() => undefined);
+    await disconnected;
+    // wwebjs now re-injects into the reloaded page while the browser closes.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stopped = await rig.pool.stop('1');
+
+    expect(stopped.state).toBe('STOPPED');
+    expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
+  });
+
   it('reset with logout shows a new QR', async () => {
     const rig = await createRig();
     await connect(rig);
@@ -361,5 +396,68 @@ describe('connection core', () => {
 
     expect(snapshots.map((snapshot) => snapshot.state)).toEqual(['STOPPED']);
     expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
+  });
+
+  it('browser that does not close is killed', async () => {
+    const rig = await createRig({}, { closeTimeoutMs: 1_000, probeIntervalMs: 60_000 });
+    await rig.pool.reset('1');
+    const pid = rig.pool.get('1')!.browserPid!;
+
+    // A stopped browser answers no DevTools command, so destroy() cannot close it.
+    process.kill(pid, 'SIGSTOP');
+    const stopped = await rig.pool.stop('1');
+
+    expect(stopped.state).toBe('STOPPED');
+    expect(rig.logs.some((entry) => entry.message?.startsWith('killed browser processes'))).toBe(
+      true,
+    );
+    expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
+  });
+
+  it('WhatsApp conflict disconnects and closes the browser', async () => {
+    const rig = await createRig();
+    await connect(rig);
+    const disconnected = waitForEvent(rig.connection, (event) => event.type === 'disconnected');
+
+    const simulator = await connectSimulator(rig.sessionDir);
+    await simulator.drop('CONFLICT');
+    void simulator.close().catch(() => undefined);
+
+    expect(await disconnected).toMatchObject({ reason: 'CONFLICT' });
+    await expect.poll(() => browserMains(rig.sessionDir), { timeout: 10_000 }).toEqual([]);
+    expect(rig.pool.get('1')).toMatchObject({ state: 'DISCONNECTED', reason: 'CONFLICT' });
+  });
+
+  it('paused connection is not restarted', async () => {
+    const rig = await createRig();
+    await rig.pool.stop('1');
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    expect(rig.connection.launches).toBe(0);
+    expect(rig.pool.get('1')).toMatchObject({ state: 'STOPPED', paused: true });
+  });
+
+  it('profile change applies at the next start', async () => {
+    const rig = await createRig();
+    const before = await rig.pool.reset('1');
+    expect(argvOf(before.browserPid!)).not.toContain('--window-size=1366,768');
+
+    const updated = await rig.pool.update('1', { profile: 'desktop' });
+    expect(updated.profile).toBe('desktop');
+    expect(rig.pool.get('1')!.browserPid).toBe(before.browserPid);
+
+    const after = await rig.pool.reset('1');
+    expect(argvOf(after.browserPid!)).toContain('--window-size=1366,768');
+    expect(argvOf(after.browserPid!)).toContain('--lang=es-AR');
+  });
+
+  it('unknown profile is rejected', async () => {
+    const rig = await createRig();
+
+    await expect(rig.pool.update('1', { profile: 'tablet' })).rejects.toMatchObject({
+      code: 'PROFILE_NOT_FOUND',
+    });
+    expect(rig.pool.get('1')!.profile).toBe('default');
   });
 });
