@@ -233,6 +233,12 @@ function describeConnections(connections: ConnectionSnapshot[]): string {
     const total = formatBytes(known.reduce((sum, bytes) => sum + bytes, 0));
     parts.push(`browser PSS ${total} for ${known.length} browsers`);
   }
+  const unreadable = connections.filter((connection) => connection.memory?.unreadable.length);
+  if (unreadable.length > 0) {
+    parts.push(
+      `memory of ${unreadable.length} browsers partly unreadable (PSS needs root or CAP_SYS_PTRACE)`,
+    );
+  }
   const versions = [...new Set(connections.map((connection) => connection.webVersion))];
   const named = versions.filter((version): version is string => version !== null);
   if (named.length > 0) parts.push(`WhatsApp Web ${named.join(', ')}`);
