@@ -80,7 +80,7 @@ describe('start preflight', () => {
     expect(lock).toBe(`${hostname()}-${snapshot.browserPid}`);
   });
 
-  it('live browser on the folder is refused', async () => {
+  it('live browser on the folder is rejected', async () => {
     const { sessionDir, pool } = await setup();
     await mkdir(sessionDir, { recursive: true });
     const holder: LiveChromium = await launchChromium(sessionDir);
@@ -96,7 +96,7 @@ describe('start preflight', () => {
     expect(chromiumPidsFor(sessionDir)).toContain(holder.pid);
   });
 
-  it('start is refused under the disk threshold', async () => {
+  it('start is rejected under the disk threshold', async () => {
     const root = await mkdtemp('/tmp/wr-core-disk-');
     const credentialsDir = path.join(root, 'auth');
     await mkdir(credentialsDir);

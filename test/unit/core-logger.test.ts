@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { errorFields, type Logger } from '../../src/core/logger.js';
 import { WrError } from '../../src/errors.js';
 
-/** A pino logger writing JSON lines into `lines`. */
+/** Creates a pino logger that writes its JSON lines into `lines`. */
 function pinoInto(lines: Array<Record<string, unknown>>): Logger {
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
