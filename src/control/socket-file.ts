@@ -64,6 +64,8 @@ export function acceptsConnections(socketPath: string): Promise<boolean> {
  * the synchronous bind inside `listen`, so the socket is never created with
  * wider permissions. The parent folder is created with mode 0700 when
  * missing; an existing folder keeps its mode.
+ * NOTE: Node rejects process.umask(mask) in a worker thread, so a host must
+ * start the server on the main thread.
  */
 export async function listenOnSocket(server: net.Server, socketPath: string): Promise<void> {
   await mkdir(path.dirname(socketPath), { recursive: true, mode: 0o700 });
