@@ -106,6 +106,7 @@ interface Rig {
   connection: Connection;
   sessionDir: string;
   logs: LogEntry[];
+  config: Config;
 }
 
 const testTiming: Partial<ConnectionTiming> = {
@@ -151,7 +152,7 @@ async function createRig(
     timing: { ...testTiming, ...timing },
   });
   const connection = pool.connection('1');
-  const rig = { root, pool, connection, sessionDir: connection.sessionDir, logs };
+  const rig = { root, pool, connection, sessionDir: connection.sessionDir, logs, config };
   rigs.push(rig);
   return rig;
 }
@@ -459,5 +460,38 @@ describe('connection core', () => {
       code: 'PROFILE_NOT_FOUND',
     });
     expect(rig.pool.get('1')!.profile).toBe('default');
+  });
+
+  it('second pool on the same folder is rejected', async () => {
+    const rig = await createRig();
+    const first = await rig.pool.reset('1');
+    const second = new ConnectionPool({ config: rig.config, logger: recordingLogger([]) });
+
+    await expect(second.start('1')).rejects.toMatchObject({ code: 'PROFILE_IN_USE' });
+
+    expect(second.get('1')!.state).toBe('FAILED');
+    expect(browserMains(rig.sessionDir)).toEqual([first.browserPid]);
+    await second.stopAll();
+  });
+
+  it('browser exits past the restart limit fail', async () => {
+    const rig = await createRig({}, { backoff: { initialMs: 100, maxMs: 200, maxAttempts: 2 } });
+    await rig.pool.reset('1');
+
+    for (let restart = 1; restart <= 2; restart += 1) {
+      const pid = rig.pool.get('1')!.browserPid!;
+      const restarted = waitForEvent(
+        rig.connection,
+        (event) => event.type === 'state' && event.state === 'QR',
+      );
+      process.kill(pid, 'SIGKILL');
+      await restarted;
+    }
+    process.kill(rig.pool.get('1')!.browserPid!, 'SIGKILL');
+    await waitForState(rig.connection, 'FAILED');
+
+    expect(rig.pool.get('1')!.reason).toBe('browser exited; 2 restarts did not connect');
+    expect(rig.connection.launches).toBe(3);
+    expect(browserMains(rig.sessionDir)).toEqual([]);
   });
 });
