@@ -61,6 +61,7 @@ export async function run(
   return {
     data: { socket: socketPath, connections },
     exitCode: ExitCode.ok,
+    endsOnSignal: true,
     view: () => '',
   };
 }

@@ -7,6 +7,11 @@ export interface CommandResult<T> {
   data: T;
   exitCode: ExitCodeValue;
   view: HumanView<T>;
+  /**
+   * Whether SIGINT or SIGTERM is this command's normal way to end, as for
+   * `wr serve`: its exit code then stands instead of 130.
+   */
+  endsOnSignal?: boolean;
 }
 
 export type CommandHandler<O> = (options: O, context: Context) => Promise<CommandResult<unknown>>;

@@ -16,7 +16,7 @@ export async function runCli(argv: string[], signal: AbortSignal): Promise<ExitC
     context = createContext(command.optsWithGlobals() as GlobalOptions, process, signal);
     const module = await load();
     const result = await module.run(options as never, context);
-    if (signal.aborted) throw interrupted();
+    if (signal.aborted && !result.endsOnSignal) throw interrupted();
     renderResult(result.data as never, result.view, context.output, context.streams);
     exitCode = result.exitCode;
   }, json);

@@ -17,7 +17,8 @@ export function renderResult<T>(
   streams: Streams,
 ): void {
   if (options.json) {
-    streams.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    // One line, so that a command streaming NDJSON events ends with one result line.
+    streams.stdout.write(`${JSON.stringify(data)}\n`);
     return;
   }
   const text = view(data, options);

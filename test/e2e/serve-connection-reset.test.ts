@@ -298,7 +298,9 @@ describe('wr serve and connection reset', () => {
     await controller.scan();
     expect(await first.exited).toBe(0);
     expect(await second.exited).toBe(0);
-    expect(events().at(-1)).toMatchObject({ type: 'state', state: 'CONNECTED' });
+    const streamed = events().filter((event) => event.type !== 'result');
+    expect(streamed.at(-1)).toMatchObject({ type: 'state', state: 'CONNECTED' });
+    expect(events().at(-1)?.type).toBe('result');
     const result = finalJson(second.stdout());
     expect(result).toMatchObject({ type: 'result', id: '1', outcome: 'connected', joined: true });
   });
@@ -342,7 +344,7 @@ describe('wr serve and connection reset', () => {
   it('sigterm leaves no chromium', async () => {
     expect(browserMains(profileDir).length).toBeGreaterThan(0);
     serve?.child.kill('SIGTERM');
-    await serve?.exited;
+    expect(await serve?.exited).toBe(0);
     expect(chromiumPidsFor(profileDir)).toEqual([]);
     expect(existsSync(socketPath)).toBe(false);
     expect(serve?.stderr()).toContain('"msg":"stopped"');
