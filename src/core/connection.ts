@@ -10,6 +10,7 @@ import { backoffDelay } from './backoff.js';
 import { createClient, routeLateInjectErrors } from './client-factory.js';
 import { errorFields, type Logger } from './logger.js';
 import { preflight } from './preflight.js';
+import { LivenessProbe } from './liveness.js';
 import { loadProfile } from './profiles.js';
 import { SingleFlight, type OperationKind } from './single-flight.js';
 import { initializeUntilUp } from './startup.js';
@@ -39,7 +40,6 @@ interface Session {
   pid: number | null;
   /** Set once the core or wwebjs closes the browser on purpose. */
   closing: boolean;
-  probing: boolean;
 }
 
 /** Reason given when no QR scan came after every re-initialize. */
@@ -73,12 +73,11 @@ export class Connection extends EventEmitter {
   private startedAt: Date | null = null;
   private readyAt: Date | null = null;
   private webVersion: string | null = null;
-  private missedProbes = 0;
   private paused = false;
   private session: Session | null = null;
   private launchAbort = new AbortController();
   private restartTimer: NodeJS.Timeout | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
+  private readonly probe: LivenessProbe;
   private restartAttempts = 0;
   private qrRounds = 0;
 
@@ -94,6 +93,14 @@ export class Connection extends EventEmitter {
     this.timing = resolveTiming(options.timing);
     this.procRoot = options.procRoot ?? '/proc';
     this.logger = options.logger.child({ connection: this.id, clientId: this.clientId });
+    this.probe = new LivenessProbe({
+      intervalMs: this.timing.probeIntervalMs,
+      timeoutMs: this.timing.probeTimeoutMs,
+      missLimit: this.timing.probeMissLimit,
+      logger: this.logger,
+      afterProbe: () => this.refreshMemory(this.session),
+      onFrozen: () => this.emit('frozen', this.snapshot()),
+    });
   }
 
   /** The profile the next start uses. */
@@ -129,7 +136,7 @@ export class Connection extends EventEmitter {
           ? Math.round((now - this.readyAt.getTime()) / 1000)
           : null,
       webVersion: this.webVersion,
-      missedProbes: this.missedProbes,
+      missedProbes: this.probe.missed,
       busy: this.flight.running !== null,
       paused: this.paused,
     };
@@ -223,7 +230,7 @@ export class Connection extends EventEmitter {
       credentialsDir: this.options.credentialsDir,
       qrMaxRetries: this.timing.qrMaxRetries,
     });
-    const session: Session = { client, pid: null, closing: false, probing: false };
+    const session: Session = { client, pid: null, closing: false };
     this.session = session;
     this.wireClient(session);
     routeLateInjectErrors(client, (error) => {
@@ -241,7 +248,7 @@ export class Connection extends EventEmitter {
     this.startedAt = new Date();
     this.readyAt = null;
     this.qr = null;
-    this.missedProbes = 0;
+    this.probe.missed = 0;
     this.webVersion = null;
   }
 
@@ -308,7 +315,7 @@ export class Connection extends EventEmitter {
     if (reason === 'LOGOUT') return;
 
     session.closing = true;
-    this.stopProbe();
+    this.probe.stop();
     if (reason === maxQrRetriesReason) {
       this.afterUnscannedQr();
       return;
@@ -349,13 +356,13 @@ export class Connection extends EventEmitter {
       if (this.session === session && !session.closing) this.onBrowserExit(session);
     });
     if (!browser.connected) this.onBrowserExit(session);
-    this.startProbe(session);
+    if (session.client.pupPage) this.probe.start(session.client.pupPage);
     void this.refreshMemory(session);
   }
 
   private onBrowserExit(session: Session): void {
     session.closing = true;
-    this.stopProbe();
+    this.probe.stop();
     this.logger.warn({ pid: session.pid }, 'browser exited');
     this.markDisconnected('BROWSER_EXITED');
     this.scheduleRestart();
@@ -397,48 +404,8 @@ export class Connection extends EventEmitter {
     });
   }
 
-  private startProbe(session: Session): void {
-    this.stopProbe();
-    this.probeTimer = setInterval(() => void this.probe(session), this.timing.probeIntervalMs);
-    this.probeTimer.unref();
-  }
-
-  private stopProbe(): void {
-    if (this.probeTimer) clearInterval(this.probeTimer);
-    this.probeTimer = null;
-  }
-
-  /** Evaluates on the page with a timeout; a miss counts toward a frozen page. */
-  private async probe(session: Session): Promise<void> {
-    const page = session.client.pupPage;
-    if (session.probing || session.closing || this.session !== session || !page) return;
-    session.probing = true;
-    try {
-      const answer = await withTimeout(
-        page.evaluate(() => 1).catch(() => undefined),
-        this.timing.probeTimeoutMs,
-      );
-      if (this.session !== session || session.closing) return;
-      if (answer === 1) this.missedProbes = 0;
-      else this.onMissedProbe();
-      await this.refreshMemory(session);
-    } finally {
-      session.probing = false;
-    }
-  }
-
-  private onMissedProbe(): void {
-    this.missedProbes += 1;
-    const missed = this.missedProbes;
-    this.logger.warn({ missedProbes: missed }, 'page did not respond to the liveness probe');
-    if (missed === this.timing.probeMissLimit) {
-      this.logger.error({ missedProbes: missed }, 'page frozen');
-      this.emit('frozen', this.snapshot());
-    }
-  }
-
-  private async refreshMemory(session: Session): Promise<void> {
-    if (session.pid === null) return;
+  private async refreshMemory(session: Session | null): Promise<void> {
+    if (session === null || session.pid === null) return;
     try {
       const tree = await processTree(this.procRoot, session.pid);
       const memory = await readTreeMemory(this.procRoot, tree);
@@ -457,7 +424,7 @@ export class Connection extends EventEmitter {
 
   /** Closes the current browser, if any, and waits until no process of it remains. */
   private async close(): Promise<void> {
-    this.stopProbe();
+    this.probe.stop();
     const session = this.session;
     if (!session) return;
     session.closing = true;
