@@ -17,7 +17,7 @@ export interface LivenessOptions {
 /**
  * Probes a page on an interval with an evaluate that has a timeout. A frozen
  * WhatsApp Web page (the "connected but no messages" case) keeps its socket
- * state but stops running scripts, so only such a probe notices it.
+ * state but stops running scripts, so no wwebjs event reports it.
  */
 export class LivenessProbe {
   /** Consecutive probes the current page did not respond to. */
