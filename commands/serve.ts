@@ -50,11 +50,20 @@ export async function run(
     logger.error({ err: error }, 'starting the connections failed');
   });
 
+  // whatsapp-web.js re-injects its code on every navigation without catching
+  // errors, so a browser closing mid-inject rejects with nobody listening; a
+  // long-running host logs that instead of crashing.
+  const onUnhandled = (reason: unknown) =>
+    logger.error({ err: reason }, 'unhandled rejection (logged, host keeps running)');
+  process.on('unhandledRejection', onUnhandled);
+
   await aborted(context.signal);
+  process.off('unhandledRejection', onUnhandled);
   logger.info({}, 'stopping: closing the control API and every connection');
   await server.close();
-  await started;
+  // stopAll cancels starts still launching, so it need not wait for them.
   const stopped = await pool.stopAll();
+  await started;
   logger.info({ connections: ids }, 'stopped');
 
   const connections = stopped.map(({ id, state, browserPid }) => ({ id, state, browserPid }));

@@ -13,6 +13,7 @@ import { createServiceContainer, removeProject } from '../test/harness/compose.j
 import { ping, startDockerd, stopDetachedDockerd } from '../test/harness/dockerd.js';
 import { compileFakeBrowser } from '../test/harness/fake-browser.js';
 import { repoRoot } from '../test/harness/cli.js';
+import { sandboxChromiumArgs, writeSimulatorPage } from '../test/simulator/index.js';
 
 const project = 'wr-sandbox';
 const sandbox = path.join(repoRoot, '.sandbox');
@@ -173,13 +174,38 @@ async function up(): Promise<void> {
     connections: [
       { id: '1', name: 'Sucursal Centro', profile: 'default' },
       { id: '2', name: 'Sucursal Norte', profile: 'default' },
+      { id: '3', name: 'Sucursal Sur (simulated)', profile: 'default' },
     ],
+    control: { socket: path.join(sandbox, 'control.sock'), url: null, token: null },
     socketService: { url: services.socketServiceUrl, path: '/socket.io' },
     npmRegistry: services.registryUrl,
     thresholds: { ramPercent: 85, diskFreePercent: 10, uptime: '3d' },
   };
   await writeFile(path.join(sandbox, 'wr.config.json'), `${JSON.stringify(config, null, 2)}\n`);
   log('wrote .sandbox/wr.config.json');
+  await writeServeConfig(config, folders.credentials);
+  log('wrote .sandbox/serve.config.json (wr serve against the local WhatsApp Web simulator)');
+}
+
+/**
+ * Writes the config `wr serve` uses in the sandbox: connection 3 on the same
+ * credentials folder, its browser loading the WhatsApp Web simulator from the
+ * local web version cache, with the flags that keep Chromium off the network.
+ */
+async function writeServeConfig(base: object, credentials: string): Promise<void> {
+  const page = await writeSimulatorPage(path.join(sandbox, 'wwebjs-cache'), { syncDelayMs: 1500 });
+  const serveConfig = {
+    ...base,
+    paths: { ...(base as { paths: object }).paths, credentials },
+    connections: [{ id: '3', name: 'Sucursal Sur (simulated)', profile: 'default' }],
+    chromium: { executablePath: '/usr/bin/chromium', extraArgs: [...sandboxChromiumArgs] },
+    whatsapp: { webVersion: page.webVersion, webVersionCache: page.webVersionCache },
+    control: { socket: path.join(sandbox, 'control.sock'), url: null, token: null },
+  };
+  await writeFile(
+    path.join(sandbox, 'serve.config.json'),
+    `${JSON.stringify(serveConfig, null, 2)}\n`,
+  );
 }
 
 async function down(): Promise<void> {

@@ -121,7 +121,7 @@ describe('connections check', () => {
     await serve([snapshot('3', { browserPid: own.pid })]);
     const outcome = await connectionsCheck.run(environment(['3']));
     expect(outcome.status).toBe('ok');
-    expect(outcome.summary).toContain('1 connections: 1 CONNECTED');
+    expect(outcome.summary).toContain('1 connection: 1 CONNECTED');
     expect(outcome.summary).toContain('browser PSS 300 MiB');
     expect(outcome.summary).toContain('WhatsApp Web 2.3000.1017054665');
     expect(outcome.remedy).toBeNull();

@@ -81,6 +81,33 @@ describe('connections evaluation', () => {
     expect(outcome.details.browsers).toEqual([]);
   });
 
+  it('unmatched browser of another session is ignored', () => {
+    const stranger = browser({
+      hostPath: null,
+      container: null,
+      userDataDir: '/usr/src/app/.wwebjs_auth/session-bd_2',
+      namespacePid: 7,
+    });
+    const outcome = evaluateConnections({
+      ...input,
+      connections: [snapshot('3')],
+      browsers: [stranger],
+    });
+    expect(outcome.status).toBe('ok');
+    expect(outcome.details.browsers).toEqual([]);
+  });
+
+  it('unmatched browser of a hosted session counts', () => {
+    const unmatched = browser({ hostPath: null, container: null, namespacePid: 41 });
+    const outcome = evaluateConnections({
+      ...input,
+      connections: [snapshot('3')],
+      browsers: [unmatched],
+    });
+    expect(outcome.status).toBe('fail');
+    expect(outcome.summary).toContain('2 browsers on one session folder');
+  });
+
   it('paused connection lends its folder', () => {
     const debugging = browser({ pid: 500, namespacePid: 500, onHost: true, container: null });
     const outcome = evaluateConnections({
@@ -113,7 +140,7 @@ describe('connections evaluation', () => {
       connections: [snapshot('3', { memory })],
       browsers: [],
     });
-    expect(outcome.summary).toContain('memory of 1 browsers partly unreadable');
+    expect(outcome.summary).toContain('memory of 1 browser partly unreadable');
   });
 
   it('empty host is ok', () => {

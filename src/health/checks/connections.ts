@@ -3,7 +3,7 @@ import { ControlClient, controlTarget } from '../../control/client.js';
 import type { ConnectionSnapshot } from '../../core/types.js';
 import { WrError } from '../../errors.js';
 import { scanBrowsers, type BrowserProcess } from '../../host/browsers.js';
-import { formatBytes } from '../../output/format.js';
+import { formatBytes, plural } from '../../output/format.js';
 import type { Check, CheckEnvironment, CheckOutcome, CheckStatus } from '../types.js';
 
 /** One problem the check found. The worst status decides the outcome. */
@@ -51,7 +51,7 @@ function unreachable(error: WrError, environment: CheckEnvironment): CheckOutcom
   return {
     // With no connection configured there is nothing a host should run.
     status: configured > 0 ? 'warn' : 'skip',
-    summary: `${error.message}: no host reports the ${configured} configured connections`,
+    summary: `${error.message}: no host reports the ${plural(configured, 'configured connection')}`,
     details: { host: error.message, configured },
     remedy: 'start the host: wr serve (or start the backend that embeds the pool)',
   };
@@ -165,8 +165,8 @@ function assignBrowsers(input: ConnectionsInput): Ownership {
   const extra = new Map<string, BrowserProcess[]>();
   for (const browser of input.browsers) {
     const folder = browser.hostPath ?? browser.userDataDir;
-    if (!isSessionFolder(folder, browser, input.credentialsPath)) continue;
     const connection = byFolder.get(path.posix.basename(folder));
+    if (!isSessionFolder(folder, browser, input.credentialsPath, connection)) continue;
     const role = roleOf(browser, connection);
     ownership.details.push({ pid: browser.pid, folder, connection: connection?.id ?? null, role });
     if (role === 'extra' && connection) {
@@ -186,14 +186,20 @@ function assignBrowsers(input: ConnectionsInput): Ownership {
   return ownership;
 }
 
+/**
+ * Whether a browser's folder belongs to this deployment: a session folder
+ * inside the credentials folder, or, where either path is unknown (a
+ * container's browser without a host path), a folder named after one of the
+ * host's connections. Other browsers on the machine are none of its business.
+ */
 function isSessionFolder(
   folder: string,
   browser: BrowserProcess,
   credentialsPath: string | null,
+  connection: ConnectionSnapshot | undefined,
 ): boolean {
   if (!path.posix.basename(folder).startsWith('session-')) return false;
-  // A container's browser may have no host path, but its folder name still identifies the session.
-  if (credentialsPath === null || browser.hostPath === null) return true;
+  if (credentialsPath === null || browser.hostPath === null) return connection !== undefined;
   return path.posix.dirname(folder) === path.posix.normalize(credentialsPath);
 }
 
@@ -226,17 +232,17 @@ function describeConnections(connections: ConnectionSnapshot[]): string {
     counts.set(connection.state, (counts.get(connection.state) ?? 0) + 1);
   }
   const states = [...counts].map(([state, count]) => `${count} ${state}`).join(', ');
-  const parts = [`${connections.length} connections: ${states}`];
+  const parts = [`${plural(connections.length, 'connection')}: ${states}`];
   const pss = connections.map((connection) => connection.memory?.pssBytes ?? null);
   const known = pss.filter((bytes): bytes is number => bytes !== null);
   if (known.length > 0) {
     const total = formatBytes(known.reduce((sum, bytes) => sum + bytes, 0));
-    parts.push(`browser PSS ${total} for ${known.length} browsers`);
+    parts.push(`browser PSS ${total} for ${plural(known.length, 'browser')}`);
   }
   const unreadable = connections.filter((connection) => connection.memory?.unreadable.length);
   if (unreadable.length > 0) {
     parts.push(
-      `memory of ${unreadable.length} browsers partly unreadable (PSS needs root or CAP_SYS_PTRACE)`,
+      `memory of ${plural(unreadable.length, 'browser')} partly unreadable (PSS needs root or CAP_SYS_PTRACE)`,
     );
   }
   const versions = [...new Set(connections.map((connection) => connection.webVersion))];
