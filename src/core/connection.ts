@@ -50,7 +50,8 @@ const maxQrRetriesReason = 'Max qrcode retries reached';
 /**
  * One WhatsApp number: a wwebjs Client with LocalAuth in its own Chromium.
  * Emits 'event' (ConnectionEvent) on every state change, QR, ready and
- * disconnect, and 'frozen' once the page missed `probeMissLimit` probes in a
+ * disconnect, 'client' (the new wwebjs Client, before it initializes) on
+ * every launch, and 'frozen' once the page missed `probeMissLimit` probes in a
  * row. Start, stop and reset are single-flight: a call made while one runs
  * joins it, so one browser at most runs on the session folder.
  */
@@ -58,6 +59,11 @@ export class Connection extends EventEmitter {
   readonly id: string;
   readonly clientId: string;
   readonly sessionDir: string;
+
+  /** The wwebjs Client of the running browser, or null while none runs. */
+  get client(): Client | null {
+    return this.session?.closing === false ? this.session.client : null;
+  }
   /** Browser launches so far, for tests and benchmarks. */
   launches = 0;
 
@@ -233,6 +239,9 @@ export class Connection extends EventEmitter {
     const session: Session = { client, pid: null, closing: false };
     this.session = session;
     this.wireClient(session);
+    // An embedding backend attaches its message handlers here, before
+    // initialize(), on every start, restart and reset.
+    this.emit('client', client);
     routeLateInjectErrors(client, (error) => {
       if (session.closing) return;
       this.logger.error(errorFields(error), 'injection into the reloaded page failed');

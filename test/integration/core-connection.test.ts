@@ -217,6 +217,27 @@ describe('connection core', () => {
     expect(snapshot.webVersion).toBe('2.3000.1000000000');
   });
 
+  it('embedding host gets the live client', async () => {
+    const rig = await createRig();
+    const clients: unknown[] = [];
+    const readyOnClient: string[] = [];
+    rig.connection.on('client', (client: { on(event: string, listener: () => void): void }) => {
+      clients.push(client);
+      client.on('ready', () => readyOnClient.push('ready'));
+    });
+
+    await connect(rig);
+    expect(clients).toHaveLength(1);
+    expect(rig.connection.client).toBe(clients[0]);
+    expect(readyOnClient).toEqual(['ready']);
+
+    await rig.pool.reset('1');
+    expect(clients).toHaveLength(2);
+    expect(rig.connection.client).toBe(clients[1]);
+    await rig.pool.stop('1');
+    expect(rig.connection.client).toBeNull();
+  });
+
   it('snapshot reports browser memory', async () => {
     const rig = await createRig();
     await connect(rig);
