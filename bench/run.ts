@@ -2,8 +2,12 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBrowserMemory } from './browser-memory.js';
+import { connectionNotes, connectionRows, type ConnectionBenches } from './connection-report.js';
 import { benchFolderSize } from './folder-size.js';
 import { benchHelp } from './help.js';
+import { benchResetCycles } from './reset-cycles.js';
+import { benchResetQr } from './reset-qr.js';
 
 // Runs every benchmark once and writes bench/results.md. Each target is a
 // ratio against a baseline measured in the same run, because absolute times
@@ -16,6 +20,29 @@ function machine(): string {
   return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, Node.js ${process.version}, ${os.type()} ${os.release()}`;
 }
 
+/** Formats the 1, 5 and 15 minute load averages, since other work on the machine slows Chromium. */
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+}
+
+/** Runs the benchmarks of the connection core and `wr serve`, which launch real Chromium. */
+async function benchConnections(): Promise<ConnectionBenches> {
+  console.error('bench: wr serve reset to QR against a bare whatsapp-web.js client (Chromium)');
+  const resetQrLoad = loadAverage();
+  const resetQr = await benchResetQr(10);
+  console.error('bench: browser memory of CONNECTED connections (Chromium)');
+  const memoryLoad = loadAverage();
+  const memory = await benchBrowserMemory();
+  console.error('bench: 100 reset cycles of wr serve (Chromium, about 2 minutes)');
+  const cyclesLoad = loadAverage();
+  const cycles = await benchResetCycles(100);
+  const load = { resetQr: resetQrLoad, memory: memoryLoad, cycles: cyclesLoad };
+  return { resetQr, memory, cycles, load };
+}
+
 function verdict(ratio: number, target: number): string {
   return ratio <= target ? 'meets target' : 'MISSES target';
 }
@@ -24,6 +51,7 @@ console.error('bench: wr --help against node -e 0');
 const help = benchHelp();
 console.error('bench: folder sizing against du -sb (generates ~200,000 files)');
 const size = await benchFolderSize();
+const connections = await benchConnections();
 
 const lines = [
   '# Benchmark results',
@@ -35,11 +63,13 @@ const lines = [
   `| \`wr --help\` vs \`node -e 0\` (median of ${help.rounds} alternating runs) | ${help.nodeMs.toFixed(1)} ms | ${help.helpMs.toFixed(1)} ms | ${help.ratio.toFixed(2)} | ≤ 2 (${verdict(help.ratio, 2)}) |`,
   `| folder sizing of ${size.files.toLocaleString('en')} files vs \`du -sb\` (median of 5, warm cache; method: ${size.method}) | ${(size.duSeconds * 1000).toFixed(0)} ms | ${(size.wrSeconds * 1000).toFixed(0)} ms | ${size.ratio.toFixed(2)} | ≤ 1.5 (${verdict(size.ratio, 1.5)}) |`,
   `| fallback where coreutils \`du\` is missing: parallel Node walk vs \`du -sb\` (same tree and run) | ${(size.duSeconds * 1000).toFixed(0)} ms | ${(size.walkSeconds * 1000).toFixed(0)} ms | ${size.walkRatio.toFixed(2)} | none (the reason \`du\` is used first) |`,
+  ...connectionRows(connections),
   '',
   'Sizing runs coreutils `du -s -x -B1` once over all folders; a pure Node walk could not reach',
   'the 1.5 target on this tree, so it serves only as the fallback. The `du` npm package reports',
   'apparent size rather than allocated bytes, so it was not a candidate.',
   '',
+  ...connectionNotes(connections),
 ];
 writeFileSync(path.join(here, 'results.md'), lines.join('\n'));
 console.log(lines.join('\n'));
