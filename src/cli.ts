@@ -46,6 +46,7 @@ export function buildProgram(run: RunCommand, json: boolean): Command {
   registerPruneCredentials(program, run);
   registerServe(program, run);
   registerConnection(program, run);
+  registerProfiles(program, run);
   return program;
 }
 
@@ -116,5 +117,38 @@ function registerConnection(program: Command, run: RunCommand): void {
     )
     .action((id: string, options, command) =>
       run(() => import('../commands/connection-reset.js'), { ...options, id }, command),
+    );
+}
+
+function registerProfiles(program: Command, run: RunCommand): void {
+  const profiles = program
+    .command('profiles')
+    .description(
+      'list the Chromium argument profiles, or show one with every argument it launches',
+    );
+  profiles
+    .command('list')
+    .description(
+      'list the shipped profiles and those of profilesDir, with the connections using each',
+    )
+    .addHelpText(
+      'after',
+      '\nExit code 2 when a profile file is invalid; the list still shows the others.',
+    )
+    .action((options, command) =>
+      run(() => import('../commands/profiles-list.js'), options, command),
+    );
+  profiles
+    .command('show')
+    .description(
+      'show one profile and the arguments that the Chromium wrapper, puppeteer and whatsapp-web.js add',
+    )
+    .argument('<name>', 'profile name, as in "wr profiles list"')
+    .addHelpText(
+      'after',
+      '\nRuns the configured Chromium executable with --version to read its wrapper flags and version.\nWith --verbose, also prints the whole command line.',
+    )
+    .action((name: string, options, command) =>
+      run(() => import('../commands/profiles-show.js'), { ...options, name }, command),
     );
 }

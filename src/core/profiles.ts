@@ -1,52 +1,18 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import type { Config } from '../config/schema.js';
-import { errnoCode, WrError } from '../errors.js';
+import { errnoCode, usageError, WrError } from '../errors.js';
+import {
+  normalizeProfile,
+  ProfileIssue,
+  profileSchema,
+  type Profile,
+} from './profiles/validate.js';
 
-/** A named set of Chromium settings, read from `profiles/<name>.json`. */
-export interface Profile {
-  name: string;
-  description: string;
-  args: string[];
-  headless: true | 'shell';
-  userAgent?: string;
-  /** Window size in CSS pixels, [width, height]. */
-  windowSize?: [number, number];
-  /** UI language and first of navigator.languages, such as "es-AR". */
-  lang?: string;
-}
-
-/** Arguments the core sets itself; a profile that sets them would fight the core. */
-const reservedArgs = [/^--user-data-dir(=|$)/, /^--remote-debugging-/];
-
-const argument = z
-  .string()
-  .refine((text) => text.startsWith('--') && text.length > 2, {
-    message: 'expected an argument starting with --',
-  })
-  .refine((text) => !reservedArgs.some((rule) => rule.test(text)), {
-    message: '--user-data-dir and --remote-debugging-* are set by wr and may not be in a profile',
-  });
-
-const profileSchema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string(),
-    args: z.array(argument),
-    headless: z.union([z.literal(true), z.literal('shell')]),
-    userAgent: z.string().min(1).optional(),
-    windowSize: z.tuple([z.number().int().positive(), z.number().int().positive()]).optional(),
-    lang: z
-      .string()
-      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, {
-        message: 'expected a language tag such as es-AR',
-      })
-      .optional(),
-  })
-  .strict();
+export { splitShellWords } from './profiles/shell-words.js';
+export type { Profile } from './profiles/validate.js';
 
 const profileName = /^[\w.-]+$/;
 
@@ -64,58 +30,99 @@ export function shippedProfilesDir(): string {
 
 /**
  * Loads profile `name`, from `config.profilesDir` when it has the file, else
- * from the shipped profiles. Throws WrError naming the file and the key when
- * the profile is missing or invalid.
+ * from the shipped profiles. Throws WrError (exit code 2) naming the file,
+ * the key and the rule when the profile is missing or invalid.
  */
 export async function loadProfile(
   config: Pick<Config, 'profilesDir'>,
   name: string,
 ): Promise<Profile> {
   if (!profileName.test(name)) {
-    throw new WrError(
+    throw usageError(
       'PROFILE_INVALID',
-      `invalid profile name "${name}": use letters, digits, . _ -`,
+      `invalid profile name "${name}": use letters, digits, ".", "_" or "-"`,
     );
   }
-  const folders = [config.profilesDir, shippedProfilesDir()].filter(
-    (folder): folder is string => folder !== undefined,
-  );
+  const folders = profileFolders(config);
   for (const folder of folders) {
     const file = path.join(folder, `${name}.json`);
     const text = await readOptional(file);
     if (text !== null) return parseProfile(file, text);
   }
-  throw new WrError('PROFILE_NOT_FOUND', `profile "${name}" not found in ${folders.join(' or ')}`, {
-    hint: `create ${name}.json in profilesDir, or set the connection's profile to "default"`,
-  });
+  throw usageError(
+    'PROFILE_NOT_FOUND',
+    `profile "${name}" not found in ${folders.join(' or ')}`,
+    `run wr profiles list, or create ${name}.json in profilesDir`,
+  );
 }
 
-/** Parses and validates the text of a profile file. */
+/**
+ * Parses and validates the text of a profile file. The profile's `name` must
+ * match the file name, so `--profile x` never loads a file that calls itself y.
+ */
 export function parseProfile(file: string, text: string): Profile {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new WrError('PROFILE_INVALID', `invalid JSON in ${file}: ${(error as Error).message}`);
+    throw invalidProfile(file, `invalid JSON: ${(error as Error).message}`);
   }
   const result = profileSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
-    throw new WrError('PROFILE_INVALID', `invalid profile ${file}: ${key}: ${issue.message}`);
+    throw invalidProfile(file, `${key}: ${issue.message}`);
   }
-  return result.data as Profile;
+  const expectedName = file.endsWith('.json') ? path.basename(file, '.json') : null;
+  try {
+    return normalizeProfile(result.data, expectedName);
+  } catch (error) {
+    if (error instanceof ProfileIssue) throw invalidProfile(file, error.message);
+    throw error;
+  }
 }
 
 /**
  * Builds the Chromium arguments of a launch: the profile's, then
  * `chromium.extraArgs`, then the window size and language of the profile.
+ * `--lang` alone left navigator.languages at ["en-US", "en"] in headless
+ * Chromium 156, so the language also goes into `--accept-lang`.
  */
 export function launchArgs(profile: Profile, extraArgs: readonly string[]): string[] {
   const args = [...profile.args, ...extraArgs];
   if (profile.windowSize) args.push(`--window-size=${profile.windowSize.join(',')}`);
-  if (profile.lang) args.push(`--lang=${profile.lang}`);
+  if (profile.lang) {
+    const primary = profile.lang.split('-')[0]!;
+    const accepted = primary === profile.lang ? profile.lang : `${profile.lang},${primary}`;
+    args.push(`--lang=${profile.lang}`, `--accept-lang=${accepted}`);
+  }
   return args;
+}
+
+/** The folders profiles are read from, the first winning: `profilesDir`, then the shipped one. */
+export function profileFolders(config: Pick<Config, 'profilesDir'>): string[] {
+  return [config.profilesDir, shippedProfilesDir()].filter(
+    (folder): folder is string => folder !== undefined,
+  );
+}
+
+/** Lists the `.json` file names of a profile folder, sorted; [] when the folder is missing. */
+export async function profileFiles(folder: string): Promise<string[]> {
+  try {
+    const names = await readdir(folder);
+    return names.filter((name) => name.endsWith('.json')).sort();
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+function invalidProfile(file: string, reason: string): WrError {
+  return usageError(
+    'PROFILE_INVALID',
+    `invalid profile ${file}: ${reason}`,
+    `fix ${file}, then run wr profiles show ${path.basename(file, '.json')}`,
+  );
 }
 
 async function readOptional(file: string): Promise<string | null> {
