@@ -3,25 +3,28 @@ import { callEngine, defaultCallTimeoutMs, type CallContext } from './call.js';
 import { statusCode } from './errors.js';
 import { runExec } from './exec.js';
 import { parseEngineHost } from './host.js';
+import { containerEvents } from './events.js';
+import { startContainer, stopContainer, toContainerStatus } from './lifecycle.js';
+import { tailLogs } from './logs.js';
 import { compareContainers, projectLabel, toContainerInfo } from './inspect.js';
 import { memoryFromStats, type RawMemoryStats } from './stats.js';
-import type { ContainerInfo, DockerEngine, EngineCallOptions } from './types.js';
+import type { ContainerInfo, ContainerStatus, DockerEngine, EngineCallOptions } from './types.js';
 
 export interface DockerEngineOptions {
   /** Limit of each engine call, in milliseconds (default 5 s). */
   timeoutMs?: number;
 }
 
-/**
- * Creates the engine client for `host` (`unix:///path` or `tcp://host:port`).
- * Nothing connects until the first call.
- */
 /** Returns a getter that creates one engine client on first use and then shares it. */
 export function lazyDockerEngine(host: string): () => DockerEngine {
   let engine: DockerEngine | undefined;
   return () => (engine ??= createDockerEngine(host));
 }
 
+/**
+ * Creates the engine client for `host` (`unix:///path` or `tcp://host:port`).
+ * Nothing connects until the first call.
+ */
 export function createDockerEngine(host: string, options: DockerEngineOptions = {}): DockerEngine {
   const docker = connect(host);
   const context: CallContext = { host, timeoutMs: options.timeoutMs ?? defaultCallTimeoutMs };
@@ -77,6 +80,48 @@ export function createDockerEngine(host: string, options: DockerEngineOptions = 
       );
       return new Map(infos.map((info) => [info.hostname, info]));
     },
+
+    ...lifecycleOperations(docker, context),
+  };
+}
+
+type LifecycleOperations = Pick<
+  DockerEngine,
+  'stopContainer' | 'startContainer' | 'containerStatus' | 'containerLogs' | 'containerEvents'
+>;
+
+function lifecycleOperations(docker: Dockerode, context: CallContext): LifecycleOperations {
+  return {
+    stopContainer: async (id, timeoutSeconds, { signal }: EngineCallOptions = {}) => {
+      const stopContext = { ...context, timeoutMs: context.timeoutMs + timeoutSeconds * 1000 };
+      return callEngine(stopContext, `stop container ${id}`, signal, (abortSignal) =>
+        stopContainer(docker, id, timeoutSeconds, abortSignal),
+      );
+    },
+
+    startContainer: async (id, { signal }: EngineCallOptions = {}) =>
+      callEngine(context, `start container ${id}`, signal, (abortSignal) =>
+        startContainer(docker, id, abortSignal),
+      ),
+
+    containerStatus: async (id, { signal }: EngineCallOptions = {}) => {
+      try {
+        return await callEngine(context, `inspect container ${id}`, signal, async (abortSignal) =>
+          toContainerStatus(await docker.getContainer(id).inspect({ abortSignal })),
+        );
+      } catch (error) {
+        if (statusCode((error as Error).cause) === 404) return null as ContainerStatus | null;
+        throw error;
+      }
+    },
+
+    containerLogs: async (id, lines, { signal }: EngineCallOptions = {}) =>
+      callEngine(context, `logs of container ${id}`, signal, async (abortSignal) => {
+        const inspect = await docker.getContainer(id).inspect({ abortSignal });
+        return tailLogs(docker, id, lines, inspect.Config?.Tty === true, abortSignal);
+      }),
+
+    containerEvents: (ids, { signal, since }) => containerEvents(docker, ids, signal, since),
   };
 }
 

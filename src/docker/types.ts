@@ -36,6 +36,38 @@ export interface ContainerMemory {
   limitBytes: number;
 }
 
+/** The state of one container that a restart waits on, from inspect. */
+export interface ContainerStatus {
+  id: string;
+  name: string;
+  /** Engine state: running, exited, created, paused, restarting, dead. */
+  state: string;
+  exitCode: number;
+  oomKilled: boolean;
+  /** The engine's error for a start that failed, such as an executable not found, or null. */
+  error: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  restartCount: number;
+  hasHealthcheck: boolean;
+  /** healthy, unhealthy, starting, or null when the container has no healthcheck. */
+  health: string | null;
+  /** The most recent health probe, or null before the first one. */
+  lastProbe: { startedAt: Date | null; exitCode: number; output: string } | null;
+}
+
+/** One container event of the engine, such as start, die, kill or health_status: healthy. */
+export interface EngineEvent {
+  action: string;
+  /** Container id. */
+  id: string;
+  /** Container name, without the leading slash. */
+  name: string;
+  /** Labels and event details, such as `signal` of a kill or `exitCode` of a die. */
+  attributes: Record<string, string>;
+  time: Date;
+}
+
 /** Options of one engine call. */
 export interface EngineCallOptions {
   /** Aborts the call, e.g. when a doctor check reaches its timeout; the call rejects with its reason. */
@@ -62,4 +94,24 @@ export interface DockerEngine {
   ): Promise<{ exitCode: number; stdout: string }>;
   /** Hostnames of every running container, to judge SingletonLock owners. */
   runningHostnames(options?: EngineCallOptions): Promise<Map<string, ContainerInfo>>;
+  /**
+   * Stops a container: its stop signal, then SIGKILL after `timeoutSeconds`
+   * (whole seconds, as the engine takes them). The call's own time limit is
+   * extended by the stop timeout. Returns false when it was not running.
+   */
+  stopContainer(id: string, timeoutSeconds: number, options?: EngineCallOptions): Promise<boolean>;
+  /** Starts a container; returns false when it was already running. */
+  startContainer(id: string, options?: EngineCallOptions): Promise<boolean>;
+  /** The container's state, exit code and health probes, or null when it no longer exists. */
+  containerStatus(id: string, options?: EngineCallOptions): Promise<ContainerStatus | null>;
+  /** The last `lines` lines of the container's stdout and stderr. */
+  containerLogs(id: string, lines: number, options?: EngineCallOptions): Promise<string[]>;
+  /**
+   * Streams container events of `ids` from `since` (default now) until the
+   * signal aborts. Unlike other calls it has no time limit; the signal ends it.
+   */
+  containerEvents(
+    ids: string[],
+    options: EngineCallOptions & { signal: AbortSignal; since?: Date },
+  ): AsyncGenerator<EngineEvent>;
 }

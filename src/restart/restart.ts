@@ -1,0 +1,222 @@
+import type { ControlClient } from '../control/client.js';
+import type { DockerEngine } from '../docker/types.js';
+import { WrError } from '../errors.js';
+import { recreateServiceCommand } from '../health/remedies.js';
+import { memoryCondition, uptimeCondition, type ConditionResult } from './conditions.js';
+import { findConfigDrift, type ConfigDrift } from './config-hash.js';
+import { executePlan, type Execution } from './execute.js';
+import { acquireRestartLock, type LockOwner } from './lock.js';
+import { buildPlan, type RestartPlan } from './plan.js';
+import { describeNext } from './next.js';
+import type { ContainerOutcome, StepEvent } from './steps.js';
+import { waitForSync, type SyncOutcome, type SyncProgress } from './sync.js';
+
+/** Time allowed to the control API to respond before the restart, in milliseconds. */
+const controlProbeMs = 2_000;
+
+export interface RestartRequest {
+  project: string;
+  /** Services to restart, or null for --all. */
+  services: string[] | null;
+  backendService: string;
+  stopTimeoutMs: number;
+  startTimeoutMs: number;
+  /** Null with --no-wait. */
+  syncTimeoutMs: number | null;
+  dryRun: boolean;
+  ifUptimeOverMs: number | null;
+  ifMemoryOverPercent: number | null;
+  lockDir: string;
+}
+
+export interface RestartDependencies {
+  engine: DockerEngine;
+  /** Client of the control API, or null when none is configured. */
+  control: ControlClient | null;
+  procRoot: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  signal: AbortSignal;
+  /** Receives the plan, each step and the sync progress as they happen. */
+  emit: (event: RestartPlan | StepEvent | SyncProgress) => void;
+  /** Sync poll interval in milliseconds; tests shorten it. */
+  syncIntervalMs?: number;
+}
+
+export type SyncReport = SyncOutcome | { status: 'skipped'; reason: string };
+
+export interface RestartResult {
+  type: 'result';
+  project: string;
+  status: 'ok' | 'failed' | 'skipped' | 'dry-run';
+  plan: RestartPlan;
+  /** Results of --if-uptime-over and --if-memory-over; empty when none was given. */
+  conditions: ConditionResult[];
+  /** Why nothing was restarted, or null. */
+  reason: string | null;
+  containers: ContainerOutcome[];
+  sync: SyncReport | null;
+  configDrift: ConfigDrift;
+  error: { code: string; message: string; hint: string | null } | null;
+  /** The dead process whose lock was taken over, or null. */
+  staleLock: LockOwner | null;
+  startedAt: string;
+  durationMs: number;
+  /** What the operator should run next, or null when all went well. */
+  next: string | null;
+}
+
+/**
+ * Restarts the compose project's containers as the plan orders them, under
+ * the project's restart lock. With --if-* conditions it restarts only when
+ * one of them holds; with --dry-run it only builds the plan.
+ */
+export async function restartProject(
+  request: RestartRequest,
+  deps: RestartDependencies,
+): Promise<RestartResult> {
+  const startedAt = deps.now();
+  const containers = await deps.engine.listProjectContainers(request.project, {
+    signal: deps.signal,
+  });
+  if (containers.length === 0) throw noContainersError(request.project);
+  const plan = buildPlan(containers, request);
+  const configDrift = await findConfigDrift(containers, request.project, deps.env, deps.signal);
+  plan.warnings.push(...driftWarnings(request.project, configDrift));
+  deps.emit(plan);
+
+  const base = baseResult(request.project, plan, configDrift, startedAt);
+  const finish = (fields: Partial<RestartResult>): RestartResult => {
+    const result = { ...base, ...fields, durationMs: deps.now().getTime() - startedAt.getTime() };
+    return { ...result, next: describeNext(result, request) };
+  };
+  if (request.dryRun) {
+    return finish({
+      status: 'dry-run',
+      conditions: await evaluateConditions(request, containers, deps),
+    });
+  }
+
+  const lock = await acquireRestartLock(request.lockDir, request.project, deps.now);
+  try {
+    const conditions = await evaluateConditions(request, containers, deps);
+    if (conditions.length > 0 && !conditions.some((condition) => condition.holds)) {
+      const reason = `no condition holds: ${conditions.map((condition) => condition.summary).join('; ')}`;
+      return finish({ status: 'skipped', conditions, reason, staleLock: lock.takenOver });
+    }
+    const reachable = await controlReachable(request, deps);
+    const execution = await executePlan(deps.engine, plan, { ...deps, report: deps.emit });
+    const sync = await syncAfter(execution, reachable, request, deps);
+    return finish({
+      status: failed(execution, sync) ? 'failed' : 'ok',
+      conditions,
+      containers: execution.containers,
+      sync,
+      error: execution.engineError ? errorBody(execution.engineError) : null,
+      staleLock: lock.takenOver,
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+function baseResult(
+  project: string,
+  plan: RestartPlan,
+  configDrift: ConfigDrift,
+  startedAt: Date,
+): RestartResult {
+  return {
+    type: 'result',
+    project,
+    status: 'ok',
+    plan,
+    conditions: [],
+    reason: null,
+    containers: [],
+    sync: null,
+    configDrift,
+    error: null,
+    staleLock: null,
+    startedAt: startedAt.toISOString(),
+    durationMs: 0,
+    next: null,
+  };
+}
+
+async function evaluateConditions(
+  request: RestartRequest,
+  containers: Parameters<typeof uptimeCondition>[0],
+  deps: RestartDependencies,
+): Promise<ConditionResult[]> {
+  const conditions: ConditionResult[] = [];
+  if (request.ifUptimeOverMs !== null) {
+    conditions.push(
+      uptimeCondition(containers, request.backendService, request.ifUptimeOverMs, deps.now()),
+    );
+  }
+  if (request.ifMemoryOverPercent !== null) {
+    conditions.push(await memoryCondition(deps.procRoot, request.ifMemoryOverPercent));
+  }
+  return conditions;
+}
+
+/**
+ * Probes the control API before the restart. Only a host that responded
+ * then is waited for afterwards: a deployment without one is not made to
+ * wait for a host that never comes.
+ */
+async function controlReachable(
+  request: RestartRequest,
+  deps: RestartDependencies,
+): Promise<boolean | string> {
+  if (request.syncTimeoutMs === null) return 'not waiting for the connections (--no-wait)';
+  if (!deps.control) return 'no control API configured';
+  const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(controlProbeMs)]);
+  return deps.control.health({ signal }).then(
+    () => true,
+    (error: Error) => `control API did not respond before the restart: ${error.message}`,
+  );
+}
+
+async function syncAfter(
+  execution: Execution,
+  reachable: boolean | string,
+  request: RestartRequest,
+  deps: RestartDependencies,
+): Promise<SyncReport> {
+  if (typeof reachable === 'string') return { status: 'skipped', reason: reachable };
+  if (execution.engineError || execution.containers.some((outcome) => outcome.start !== 'ready')) {
+    return { status: 'skipped', reason: 'not every container came back' };
+  }
+  return waitForSync(deps.control as ControlClient, {
+    timeoutMs: request.syncTimeoutMs as number,
+    signal: deps.signal,
+    now: deps.now,
+    onProgress: deps.emit,
+    intervalMs: deps.syncIntervalMs,
+  });
+}
+
+function failed(execution: Execution, sync: SyncReport): boolean {
+  if (execution.engineError) return true;
+  if (execution.containers.some((outcome) => outcome.start !== 'ready')) return true;
+  return sync.status === 'timeout' || (sync.status === 'settled' && sync.pending.length > 0);
+}
+
+function driftWarnings(project: string, drift: ConfigDrift): string[] {
+  return drift.changed.map(
+    (service) =>
+      `service ${service} was created from another configuration than its compose file now holds; a restart keeps the old one, so recreate it: ${recreateServiceCommand(project, service)}`,
+  );
+}
+
+function errorBody(error: WrError): RestartResult['error'] {
+  return { code: error.code, message: error.message, hint: error.hint ?? null };
+}
+
+function noContainersError(project: string): WrError {
+  return new WrError('NO_CONTAINERS', `compose project ${project} has no containers`, {
+    hint: 'check "project" in wr.config.json (or --project) against docker ps --format "{{.Label \\"com.docker.compose.project\\"}}"',
+  });
+}
