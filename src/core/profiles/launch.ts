@@ -24,37 +24,47 @@ export interface LaunchDescription {
   layers: LaunchLayer[];
   /** The user agent of the `--user-agent` argument and of the page. */
   userAgent: { value: string; source: 'profile' | 'whatsapp-web.js default' };
-  /** The browser's full argument list, in order; the user data folder is a placeholder. */
+  /** The browser process's argv, after a wrapper script, with `userDataDir` or its placeholder. */
   commandLine: string[];
+  /**
+   * Whether a wrapper script changed the order of the arguments. Chromium
+   * keeps the last of repeated switches, so the order decides which one wins.
+   */
+  reorderedByWrapper: boolean;
 }
 
-const userDataDirPlaceholder = '--user-data-dir=<paths.credentials>/session-<clientId>';
+/** Shown for the credentials folder of a connection, which LocalAuth passes to puppeteer. */
+export const userDataDirPlaceholder = '<paths.credentials>/session-<clientId>';
 
 /**
  * Describes the launch of `profile` on this machine, with the arguments that
  * whatsapp-web.js, puppeteer and a Chromium wrapper script add by themselves.
+ * `userDataDir` replaces the placeholder of the connection's credentials folder.
  */
 export async function describeLaunch(
   profile: Profile,
   config: Pick<Config, 'chromium'>,
   signal: AbortSignal,
+  userDataDir = userDataDirPlaceholder,
 ): Promise<LaunchDescription> {
   const own = launchArgs(profile, config.chromium.extraArgs);
-  const userAgent = profile.userAgent
-    ? { value: profile.userAgent, source: 'profile' as const }
-    : {
-        value: wwebjs.DefaultOptions.userAgent as string,
-        source: 'whatsapp-web.js default' as const,
-      };
+  const userAgent = chosenUserAgent(profile);
   const wwebjsArgs = wwebjsAdditions(own, userAgent.value);
-  const puppeteerLayer = await puppeteerAdditions(profile.headless, [...own, ...wwebjsArgs]);
-  const { executable, executableError } = await inspect(config.chromium.executablePath, signal);
+  const puppeteerArgs = await puppeteerArguments(
+    profile.headless,
+    [...own, ...wwebjsArgs],
+    userDataDir,
+  );
+  const { executable, executableError } = await inspect(
+    config.chromium.executablePath,
+    puppeteerArgs.full,
+    signal,
+  );
+  const wrapperFlags = executable?.wrapperFlags ?? [];
 
   const layers: LaunchLayer[] = [
-    ...(executable?.wrapperFlags.length
-      ? [{ source: `${executable.executablePath} (wrapper script)`, args: executable.wrapperFlags }]
-      : []),
-    { source: `puppeteer ${puppeteerVersion}`, args: puppeteerLayer.own },
+    { source: `${config.chromium.executablePath} (wrapper script)`, args: wrapperFlags },
+    { source: `puppeteer ${puppeteerVersion}`, args: puppeteerArgs.before },
     { source: `profile ${profile.name}`, args: profile.args },
     { source: 'chromium.extraArgs', args: [...config.chromium.extraArgs] },
     {
@@ -62,22 +72,30 @@ export async function describeLaunch(
       args: own.slice(profile.args.length + config.chromium.extraArgs.length),
     },
     { source: `whatsapp-web.js ${wwebjsVersion}`, args: wwebjsArgs },
-    { source: 'puppeteer launch', args: ['--remote-debugging-port=0', userDataDirPlaceholder] },
+    { source: `puppeteer ${puppeteerVersion}, last`, args: puppeteerArgs.after },
   ];
-  const browser = executable?.browserPath ?? config.chromium.executablePath;
-  const commandLine = [
-    browser,
-    ...(executable?.wrapperFlags ?? []),
-    ...puppeteerLayer.full,
-    '--remote-debugging-port=0',
-    userDataDirPlaceholder,
-  ];
+  const commandLine = executable?.argv ?? [config.chromium.executablePath, ...puppeteerArgs.full];
   return {
     executable,
     executableError,
     layers: layers.filter((layer) => layer.args.length > 0),
     userAgent,
     commandLine,
+    reorderedByWrapper:
+      executable !== null &&
+      !sameOrder(commandLine, [commandLine[0]!, ...wrapperFlags, ...puppeteerArgs.full]),
+  };
+}
+
+function sameOrder(left: readonly string[], right: readonly string[]): boolean {
+  return left.length === right.length && left.every((word, index) => word === right[index]);
+}
+
+function chosenUserAgent(profile: Profile): LaunchDescription['userAgent'] {
+  if (profile.userAgent) return { value: profile.userAgent, source: 'profile' };
+  return {
+    value: wwebjs.DefaultOptions.userAgent as string,
+    source: 'whatsapp-web.js default',
   };
 }
 
@@ -96,27 +114,42 @@ export function wwebjsAdditions(args: readonly string[], userAgent: string): str
 }
 
 /**
- * Returns puppeteer's default arguments for `args` (`own`) and the whole list
- * it passes (`full`). puppeteer merges a `--disable-features` of the caller
- * into its own, so `full` may hold fewer caller arguments than were given.
+ * Returns the arguments puppeteer passes for the caller's `args`: its defaults
+ * (`before`), with `--user-data-dir` from LocalAuth among them, and
+ * `--remote-debugging-port=0` (`after`), which puppeteer 24 appends after the
+ * caller's arguments. puppeteer merges a caller's `--disable-features` into
+ * its own, so `full` may hold fewer caller arguments than were given.
  */
-async function puppeteerAdditions(
+async function puppeteerArguments(
   headless: Profile['headless'],
   args: string[],
-): Promise<{ own: string[]; full: string[] }> {
+  userDataDir: string,
+): Promise<{ before: string[]; after: string[]; full: string[] }> {
   const { default: puppeteer } = await import('puppeteer');
   const remaining = [...args];
-  const full = puppeteer.defaultArgs({ headless, args: remaining });
-  const own = full.filter((argument) => !remaining.includes(argument));
-  return { own, full };
+  // puppeteer resolves a relative folder, so an absolute stand-in is replaced afterwards.
+  const standIn = '/wr-user-data-dir';
+  const defaults = puppeteer
+    .defaultArgs({ headless, args: remaining, userDataDir: standIn })
+    .map((argument) =>
+      argument === `--user-data-dir=${standIn}` ? `--user-data-dir=${userDataDir}` : argument,
+    );
+  const after = ['--remote-debugging-port=0'];
+  // defaultArgs() ends with the caller's arguments that it did not merge.
+  const before = defaults.slice(0, defaults.length - remaining.length);
+  return { before, after, full: [...defaults, ...after] };
 }
 
 async function inspect(
   executablePath: string,
+  args: readonly string[],
   signal: AbortSignal,
 ): Promise<{ executable: ExecutableInfo | null; executableError: string | null }> {
   try {
-    return { executable: await inspectExecutable(executablePath, signal), executableError: null };
+    return {
+      executable: await inspectExecutable(executablePath, args, signal),
+      executableError: null,
+    };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0]!;
     return { executable: null, executableError: `${executablePath}: ${reason}` };

@@ -4,62 +4,108 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** What the Chromium executable adds before the arguments it is given. */
+/** What the Chromium executable does with the arguments it is given. */
 export interface ExecutableInfo {
   executablePath: string;
   /** The browser binary that runs: the executable itself, or the one a wrapper script execs. */
   browserPath: string;
   /** Flags a wrapper script adds, such as those of Debian's /etc/chromium.d; [] for a binary. */
   wrapperFlags: string[];
+  /** The browser's argv for the given arguments: binary, wrapper flags, then the arguments as the wrapper orders them. */
+  argv: string[];
   /** What `--version` printed, such as "Chromium 156.0.8078.114 built on Debian ...". */
   version: string | null;
 }
 
+/** Words Debian's wrapper matches exactly; every other word counts as a flag (`--*`) or not. */
+const wrapperKeywords = [
+  '-h',
+  '--help',
+  '-help',
+  '-g',
+  '--debug',
+  '--temp-profile',
+  '--enable-remote-extensions',
+  '--',
+];
+
 /**
- * Reads what launching `executablePath` adds. Debian's /usr/bin/chromium is a
- * shell script that sources /etc/chromium.d and execs
- * /usr/lib/chromium/chromium with the flags it gathered, so it runs the
- * script with `sh -x ... --version` and reads the traced `exec` line. That
- * runs Chromium only to print its version. Other executables run with
- * `--version` alone.
+ * Finds what launching `executablePath` with `args` runs. Debian's
+ * /usr/bin/chromium is a shell script that sources /etc/chromium.d, moves the
+ * flags before the first non-flag argument behind the others, and execs
+ * /usr/lib/chromium/chromium with the flags it gathered. So this runs the
+ * script with `sh -x`, stand-in words for `args` and `--version`, and reads
+ * the traced `exec` line: the browser only prints its version. Other
+ * executables run with `--version` alone.
  */
 export async function inspectExecutable(
   executablePath: string,
+  args: readonly string[],
   signal: AbortSignal,
 ): Promise<ExecutableInfo> {
   const head = await readHead(executablePath);
   const wrapper = head.startsWith('#!') && head.includes('/etc/chromium.d');
-  const command = wrapper
-    ? ['sh', ['-x', executablePath, '--version']]
-    : [executablePath, ['--version']];
-  const { stdout, stderr } = await run(command[0] as string, command[1] as string[], {
+  if (!wrapper) {
+    const { stdout } = await run(executablePath, ['--version'], { signal, timeout: 10_000 });
+    const argv = [executablePath, ...args];
+    return {
+      executablePath,
+      browserPath: executablePath,
+      wrapperFlags: [],
+      argv,
+      version: stdout.trim() || null,
+    };
+  }
+
+  const standIns = args.map(standIn);
+  const { stdout, stderr } = await run('sh', ['-x', executablePath, ...standIns, '--version'], {
     signal,
     timeout: 10_000,
   });
-  const version = stdout.trim() || null;
-  if (!wrapper) return { executablePath, browserPath: executablePath, wrapperFlags: [], version };
-  const traced = parseExecTrace(stderr);
+  const traced = parseExecTrace(
+    stderr,
+    new Map(standIns.map((word, index) => [word, args[index]!])),
+  );
   if (traced === null) {
     throw new Error(`${executablePath} ran without tracing an exec of the browser`);
   }
-  return { executablePath, ...traced, version };
+  return { executablePath, ...traced, version: stdout.trim() || null };
 }
 
 /**
- * Finds the last `+ exec <browser> <flags...> --version` line of an `sh -x`
- * trace. NOTE: the trace does not quote words, so a wrapper flag containing
- * a space would be split in two; Debian's flags contain none.
+ * A word without spaces that the wrapper classifies as it would `argument`,
+ * because the `sh -x` trace does not quote words.
+ */
+function standIn(argument: string, index: number): string {
+  if (wrapperKeywords.includes(argument)) return argument;
+  return argument.startsWith('--') ? `--wr-argument-${index}` : `wr-argument-${index}`;
+}
+
+/**
+ * Reads the last `+ exec <browser> <words...>` line of an `sh -x` trace of
+ * the wrapper, maps stand-in words back to the arguments in `originals` and
+ * drops the `--version` that was added. Wrapper flags are the words before
+ * the first argument. NOTE: the trace does not quote words, so a wrapper flag
+ * containing a space would be split in two; Debian's flags contain none.
  */
 export function parseExecTrace(
   trace: string,
-): Pick<ExecutableInfo, 'browserPath' | 'wrapperFlags'> | null {
+  originals: ReadonlyMap<string, string>,
+): Pick<ExecutableInfo, 'browserPath' | 'wrapperFlags' | 'argv'> | null {
   const line = trace
     .split('\n')
     .reverse()
-    .find((text) => text.startsWith('+ exec ') && text.endsWith(' --version'));
+    .find((text) => text.startsWith('+ exec '));
   if (line === undefined) return null;
-  const words = line.slice('+ exec '.length).split(/\s+/);
-  return { browserPath: words[0]!, wrapperFlags: words.slice(1, -1) };
+  const [browserPath, ...words] = line.slice('+ exec '.length).trim().split(/\s+/);
+  const versionIndex = words.lastIndexOf('--version');
+  if (browserPath === undefined || versionIndex === -1) return null;
+  words.splice(versionIndex, 1);
+
+  const firstArgument = words.findIndex((word) => originals.has(word));
+  const wrapperFlags = firstArgument === -1 ? words : words.slice(0, firstArgument);
+  const argv = [browserPath, ...words.map((word) => originals.get(word) ?? word)];
+  return { browserPath, wrapperFlags, argv };
 }
 
 /** Returns the first 4 KiB of a file as text. */

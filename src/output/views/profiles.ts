@@ -53,6 +53,13 @@ export function profileShowView(detail: ProfileDetail, options: OutputOptions): 
   for (const layer of launch.layers) {
     lines.push(`  ${chalk.cyan(layer.source)}`, ...layer.args.map((argument) => `    ${argument}`));
   }
+  if (launch.reorderedByWrapper) {
+    lines.push(
+      chalk.yellow(
+        `${launch.executable!.executablePath} moves the flags before the first non-flag argument (about:blank) behind the others; run with --verbose for the order the browser gets`,
+      ),
+    );
+  }
   if (options.verbose) lines.push('', 'command line:', `  ${launch.commandLine.join(' ')}`);
   return lines.join('\n');
 }
