@@ -23,6 +23,8 @@ export function judgeReadiness(
     return { kind: 'failed', reason: `restarted while starting (${describeExit(status)})` };
   }
   if (status.state !== 'running') return { kind: 'waiting', state: status.state };
+  // NOTE: without a healthcheck, running is all the engine tells, so a
+  // container that crashes just after that still counts as ready.
   if (!status.hasHealthcheck) return { kind: 'ready' };
 
   const started = status.startedAt?.getTime() ?? 0;
