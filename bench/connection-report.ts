@@ -103,8 +103,17 @@ function resetQrNotes(bench: ResetQrBench, load: string): string[] {
     'the rounds warms the disk cache.',
     '',
     `- wr reset: close of the old browser until STARTING ${ms(bench.wrCloseMs)}, STARTING to the QR ${ms(bench.wrLaunchMs)} (medians).`,
+    `- The launch part alone against the bare client: ${(bench.wrLaunchMs / bench.bareMs).toFixed(2)}.`,
     `- wr samples (ms): ${list(bench.wrSamples)}`,
     `- bare samples (ms): ${list(bench.bareSamples)}`,
+    '',
+    'Where the extra time goes: a reset first closes the running browser (wwebjs destroy(),',
+    'then waiting until its processes exit and a /proc scan for strays on the folder), which a',
+    'bare client starting from nothing never does; closing gently lets Chromium write the',
+    'session to disk, and a second browser may not start on the folder before the first is',
+    'gone. The launch then runs the start preflight (free space, a /proc scan for browsers on',
+    `the folder, the SingletonLock); one /proc scan took ${ms(bench.procScanMs)} (median of 10) here.`,
+    'Samples spread widely while other jobs load the two cores (see the load average).',
     '',
   ];
 }

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { ControlClient } from '../src/control/client.js';
 import { loadProfile } from '../src/core/index.js';
+import { scanBrowsers } from '../src/host/browsers.js';
 import {
   chromiumPidsFor,
   createSimulatedClient,
@@ -31,6 +32,8 @@ export interface ResetQrBench {
   wrCloseMs: number;
   /** Median of STARTING to the first `qr` event: the new browser's launch, in ms. */
   wrLaunchMs: number;
+  /** Median of one scan of /proc for browsers, which the start preflight and the close run, in ms. */
+  procScanMs: number;
   bareSamples: number[];
   wrSamples: number[];
 }
@@ -68,6 +71,7 @@ export async function benchResetQr(rounds = 10): Promise<ResetQrBench> {
       ratio: wrMs / bareMs,
       wrCloseMs: median(wrSamples.map((sample) => sample.closeMs)),
       wrLaunchMs: median(wrSamples.map((sample) => sample.totalMs - sample.closeMs)),
+      procScanMs: await timeProcScan(),
       bareSamples,
       wrSamples: wrSamples.map((sample) => sample.totalMs),
     };
@@ -75,6 +79,16 @@ export async function benchResetQr(rounds = 10): Promise<ResetQrBench> {
     await host.stop();
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+async function timeProcScan(): Promise<number> {
+  const samples: number[] = [];
+  for (let index = 0; index < 10; index += 1) {
+    const started = performance.now();
+    await scanBrowsers({ procRoot: '/proc' });
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
 }
 
 /**
