@@ -99,7 +99,7 @@ export function launchArgs(profile: Profile, extraArgs: readonly string[]): stri
   return args;
 }
 
-/** The folders profiles are read from, the first winning: `profilesDir`, then the shipped one. */
+/** Lists the folders that profiles are read from, first match first: `profilesDir`, then the shipped one. */
 export function profileFolders(config: Pick<Config, 'profilesDir'>): string[] {
   return [config.profilesDir, shippedProfilesDir()].filter(
     (folder): folder is string => folder !== undefined,

@@ -37,8 +37,8 @@ interface Launched {
 
 const wwebjsUserAgent =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/101.0.4951.67 Safari/537.36';
-// The simulator applies the first rule whose conditions all hold; its index
-// tells which look the page saw.
+// The simulator applies the first rule whose conditions all hold, so the
+// index of that rule shows which look the page observed.
 const desktopRule = {
   when: { innerWidth: 1920, languages: ['en-US', 'en'] },
   afterReadyMs: 60_000,

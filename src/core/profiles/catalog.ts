@@ -6,14 +6,14 @@ import { usageError, WrError } from '../../errors.js';
 import { parseProfile, profileFiles, shippedProfilesDir } from '../profiles.js';
 import type { Profile } from './validate.js';
 
-/** One profile file as `wr profiles list` sees it. */
+/** One profile file, as `wr profiles list` shows it. */
 export interface ProfileEntry {
   name: string;
   file: string;
   origin: 'shipped' | 'profilesDir';
   /** The shipped file this profilesDir file replaces, or null. */
   overrides: string | null;
-  /** The valid profile, or null when `error` says why the file is invalid. */
+  /** The valid profile, or null when the file is invalid and `error` gives the reason. */
   profile: Profile | null;
   error: string | null;
   /** Ids of the configured connections that use this profile. */

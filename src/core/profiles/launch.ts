@@ -11,7 +11,7 @@ const puppeteerVersion = (require('puppeteer/package.json') as { version: string
 
 /** Arguments that one party adds to a launch, in the order they reach Chromium. */
 export interface LaunchLayer {
-  /** Who adds them, such as "profile desktop" or "whatsapp-web.js 1.34.7". */
+  /** The party that adds them, such as "profile desktop" or "whatsapp-web.js 1.34.7". */
   source: string;
   args: string[];
 }
@@ -19,7 +19,7 @@ export interface LaunchLayer {
 /** Everything a connection with this profile launches, as `wr profiles show` prints it. */
 export interface LaunchDescription {
   executable: ExecutableInfo | null;
-  /** Why the executable could not be inspected, or null. */
+  /** The reason the executable could not be inspected, or null. */
   executableError: string | null;
   layers: LaunchLayer[];
   /** The user agent of the `--user-agent` argument and of the page. */

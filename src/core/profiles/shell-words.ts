@@ -1,8 +1,8 @@
 /**
  * Splits `text` into words the way a POSIX shell does, for argument strings
- * such as a `CHROME_ARGS` variable: blanks separate words, single quotes keep
- * everything literally, double quotes keep everything but a backslash before
- * `"`, `\`, `$` or a backquote, and an unquoted backslash keeps the next
+ * such as a `CHROME_ARGS` variable. Blanks separate words. Single quotes keep
+ * everything literally. Double quotes keep everything but a backslash before
+ * `"`, `\`, `$` or a backquote. An unquoted backslash keeps the next
  * character. So `--lang=es '--proxy-bypass-list=a b'` gives two words.
  *
  * NOTE: no expansion happens: `$VAR`, `~`, globs and command substitution stay

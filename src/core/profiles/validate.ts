@@ -61,7 +61,7 @@ const argumentRules: ArgumentRule[] = [
 
 const languageTag = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
-/** The shape of a profile file; `args` may be one `CHROME_ARGS`-style string. */
+/** The shape of a profile file. `args` may be one `CHROME_ARGS`-style string. */
 export const profileSchema = z
   .object({
     name: z.string().regex(/^[\w.-]+$/, { message: 'expected letters, digits, ".", "_" or "-"' }),

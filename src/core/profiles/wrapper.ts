@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** What the Chromium executable does with the arguments it is given. */
+/** The Chromium executable and the browser argv it makes of a list of arguments. */
 export interface ExecutableInfo {
   executablePath: string;
   /** The browser binary that runs: the executable itself, or the one a wrapper script execs. */
@@ -13,11 +13,11 @@ export interface ExecutableInfo {
   wrapperFlags: string[];
   /** The browser's argv for the given arguments: binary, wrapper flags, then the arguments as the wrapper orders them. */
   argv: string[];
-  /** What `--version` printed, such as "Chromium 156.0.8078.114 built on Debian ...". */
+  /** The output of `--version`, such as "Chromium 156.0.8078.114 built on Debian ...". */
   version: string | null;
 }
 
-/** Words Debian's wrapper matches exactly; every other word counts as a flag (`--*`) or not. */
+/** Words that Debian's wrapper matches exactly. It sorts every other word only by a leading `--`. */
 const wrapperKeywords = [
   '-h',
   '--help',
