@@ -1,11 +1,10 @@
 /*
- * Restart commands that checks give as remedies. Docker Compose v2 finds a
- * project's containers by their com.docker.compose.project label, so
- * `docker compose -p <project> restart` works from any folder, without the
- * compose file.
+ * Commands that checks give as remedies. `wr restart` finds the project's
+ * containers by their com.docker.compose.project label, so it works from any
+ * folder, without the compose file. Recreating and rebuilding need the
+ * compose CLI and the compose file.
  */
-// NOTE: the restart commands were not run in the test sandbox, which has no compose plugin.
-// TODO: name `wr restart --all` and `wr restart <service>` here once that command exists.
+// NOTE: the docker compose commands were not run in the test sandbox, which has no compose plugin.
 
 /** Reason to restart a long-running backend although nothing failed. */
 export const memoryGrowthReason =
@@ -13,14 +12,14 @@ export const memoryGrowthReason =
 
 /** Returns the command that restarts every container of the compose project. */
 export function restartStackCommand(project: string | undefined): string {
-  if (!project) return 'docker compose restart, run in the folder of the compose file';
-  return `docker compose -p ${project} restart`;
+  if (!project) return 'wr restart --all --project <compose project>';
+  return 'wr restart --all';
 }
 
 /** Returns the command that restarts the containers of one compose service. */
 export function restartServiceCommand(project: string | undefined, service: string): string {
-  if (!project) return `docker compose restart ${service}, run in the folder of the compose file`;
-  return `docker compose -p ${project} restart ${service}`;
+  if (!project) return `wr restart ${service} --project <compose project>`;
+  return `wr restart ${service}`;
 }
 
 /**

@@ -88,7 +88,7 @@ describe('docker check', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain(`${name}-worker-1 is not running (exited)`);
     expect(outcome.summary).toContain(`${name}-worker-1 exited, 0 restarts, memory -`);
-    expect(outcome.remedy).toBe(`docker compose -p ${name} restart worker`);
+    expect(outcome.remedy).toBe('wr restart worker');
     const containers = (outcome.details as { containers: Array<Record<string, unknown>> })
       .containers;
     const stopped = containers.find((container) => container.service === 'worker');
@@ -111,7 +111,7 @@ describe('docker check', () => {
     expect(outcome.status).toBe('fail');
     expect(outcome.summary).toContain(`${name}-backend-1 is unhealthy`);
     expect(outcome.summary).toContain('running (unhealthy)');
-    expect(outcome.remedy).toBe(`docker compose -p ${name} restart backend`);
+    expect(outcome.remedy).toBe('wr restart backend');
   });
 
   test('restart count warns', async () => {
@@ -135,7 +135,7 @@ describe('docker check', () => {
     const outcome = await dockerCheck.run(environment(host, { project: name }));
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toContain(`${name}-worker-1 restarted once by its restart policy`);
-    expect(outcome.remedy).toBe(`docker compose -p ${name} restart worker`);
+    expect(outcome.remedy).toBe('wr restart worker');
   });
 
   test('memory over threshold warns', async () => {
@@ -153,7 +153,7 @@ describe('docker check', () => {
     expect(outcome.status).toBe('warn');
     expect(outcome.summary).toContain('of its memory limit (over 0.001%)');
     expect(outcome.summary).toContain('of 16.0 MiB');
-    expect(outcome.remedy).toBe(`docker compose -p ${name} restart worker`);
+    expect(outcome.remedy).toBe('wr restart worker');
   });
 
   test('backend uptime over threshold warns', async () => {
@@ -168,7 +168,7 @@ describe('docker check', () => {
     expect(outcome.summary).toMatch(/backend-1 up 4d( \d+s)?, over the 3d uptime threshold/);
     expect(outcome.summary).toContain('a restart every few days is the runbook answer');
     expect(outcome.summary).not.toContain('frontend-1 up 4d');
-    expect(outcome.remedy).toBe(`docker compose -p ${name} restart`);
+    expect(outcome.remedy).toBe('wr restart --all');
   });
 
   test('late stats leave memory not measured', async () => {

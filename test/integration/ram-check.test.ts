@@ -89,7 +89,7 @@ describe('ram check', () => {
     const root = await fixture(folder, 'remedy', { MemTotal: 10 * gib, MemAvailable: 1 * gib });
     const outcome = await ramCheck.run(environment(root, { project }));
     expect(outcome.status).toBe('warn');
-    expect(outcome.remedy).toBe(`docker compose -p ${project} restart`);
+    expect(outcome.remedy).toBe('wr restart --all');
   });
 
   test('late stats leave share not measured', async () => {
@@ -127,7 +127,7 @@ describe('ram check', () => {
     expect(outcome.summary).toContain('memory use is over the 85% threshold');
     expect(outcome.summary).toContain('9.0 GiB used of 10.0 GiB (90%)');
     expect(outcome.summary).toContain('a restart every few days is the runbook answer');
-    expect(outcome.remedy).toBe('docker compose restart, run in the folder of the compose file');
+    expect(outcome.remedy).toBe('wr restart --all --project <compose project>');
   });
 
   test('nearly no memory fails', async () => {
@@ -138,7 +138,7 @@ describe('ram check', () => {
     expect(outcome.summary).toContain(
       `only 4.0% of memory is available (under ${failBelowAvailablePercent}%)`,
     );
-    expect(outcome.remedy).toBe('docker compose restart, run in the folder of the compose file');
+    expect(outcome.remedy).toBe('wr restart --all --project <compose project>');
   });
 
   test('threshold edge is not over', async () => {

@@ -76,7 +76,7 @@ describe('credentials evaluation', () => {
       credentials,
       'wr',
     );
-    expect(outcome.remedy).toContain('docker compose -p wr restart backend');
+    expect(outcome.remedy).toContain('wr restart backend');
   });
 
   it('warns on stale lock', () => {
