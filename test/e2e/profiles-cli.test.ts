@@ -119,4 +119,16 @@ describe('wr profiles', () => {
     const detail = JSON.parse(run.stdout) as { profile: { args: string[] } };
     expect(detail.profile.args).toEqual(['--no-sandbox', '--proxy-bypass-list=a b']);
   });
+
+  it('show without Chromium still lists arguments', async () => {
+    const executablePath = path.join(root, 'no-chromium');
+    const cwd = await configFolder('absent', { chromium: { executablePath } });
+    const run = await runWr(['profiles', 'show', 'minimal'], { cwd });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      `browser: not inspected: ${executablePath} not found: set chromium.executablePath`,
+    );
+    expect(run.stdout).toContain('--disable-blink-features=AutomationControlled');
+    expect(run.stdout).not.toContain('(wrapper script)');
+  });
 });

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import wwebjs from 'whatsapp-web.js';
 import type { Config } from '../../config/schema.js';
+import { errnoCode } from '../../errors.js';
 import { launchArgs } from '../profiles.js';
 import type { Profile } from './validate.js';
 import { inspectExecutable, type ExecutableInfo } from './wrapper.js';
@@ -151,7 +152,16 @@ async function inspect(
       executableError: null,
     };
   } catch (error) {
-    const reason = (error as Error).message.split('\n')[0]!;
-    return { executable: null, executableError: `${executablePath}: ${reason}` };
+    return { executable: null, executableError: describeInspectError(executablePath, error) };
   }
+}
+
+function describeInspectError(executablePath: string, error: unknown): string {
+  const code = errnoCode(error);
+  if (code === 'ENOENT') {
+    return `${executablePath} not found: set chromium.executablePath, or install chromium`;
+  }
+  if (code === 'EACCES') return `${executablePath} is not readable and executable by this user`;
+  // execFile puts the whole command and its stderr in the message; the first line names the failure.
+  return `${executablePath}: ${(error as Error).message.split('\n')[0]!}`;
 }
