@@ -10,7 +10,7 @@ export function profileListView(list: ProfileList, options: OutputOptions): stri
   const chalk = createChalk(options);
   const table = createTable(
     ['name', 'from', 'browser settings', 'args', 'used by', 'description'],
-    [14, 13, 30, 6, 10, 45],
+    [14, 15, 30, 6, 10, 43],
     options,
   );
   for (const entry of list.profiles) {
