@@ -47,6 +47,7 @@ export function buildProgram(run: RunCommand, json: boolean): Command {
   registerServe(program, run);
   registerConnection(program, run);
   registerProfiles(program, run);
+  registerRestart(program, run);
   return program;
 }
 
@@ -150,5 +151,58 @@ function registerProfiles(program: Command, run: RunCommand): void {
     )
     .action((name: string, options, command) =>
       run(() => import('../commands/profiles-show.js'), { ...options, name }, command),
+    );
+}
+
+function registerRestart(program: Command, run: RunCommand): void {
+  program
+    .command('restart')
+    .description(
+      "restart the compose project's containers in dependency order, then wait for the connections to sync",
+    )
+    .argument(
+      '[service...]',
+      'compose services to restart; services that depend on one with restart: true come along',
+    )
+    .option('--all', 'restart every service of the compose project')
+    .option('--dry-run', 'print the plan (order, containers, timeouts) and change nothing')
+    .option(
+      '--stop-timeout <duration>',
+      'time from SIGTERM to SIGKILL for each container, in whole seconds',
+      '10s',
+    )
+    .option(
+      '--start-timeout <duration>',
+      'time for each container to run and pass its healthcheck',
+      '2m',
+    )
+    .option(
+      '--sync-timeout <duration>',
+      'time for the connections to reach CONNECTED after the restart',
+      '5m',
+    )
+    .option('--no-wait', 'do not wait for the connections to sync')
+    .option(
+      '--if-uptime-over <duration>',
+      'restart only when the backend service has been up longer, such as 3d',
+    )
+    .option(
+      '--if-memory-over <percent>',
+      'restart only when host memory in use is over this percentage, such as 85',
+    )
+    .option(
+      '--print-schedule',
+      'print a crontab line and systemd units that run wr restart --all --if-uptime-over <thresholds.uptime>',
+    )
+    .option(
+      '--lock-dir <folder>',
+      'folder of the restart lock (default: $WR_LOCK_DIR, then /run/wr)',
+    )
+    .addHelpText(
+      'after',
+      '\nWith both --if-* options, it restarts when either condition holds; otherwise it exits 0 and\nsays why. A second restart of the same project exits at once while the first one runs.\nExit code 0 when every container came back and the connections synced, 1 otherwise.',
+    )
+    .action((services: string[], options, command) =>
+      run(() => import('../commands/restart.js'), { ...options, services }, command),
     );
 }

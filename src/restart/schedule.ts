@@ -12,6 +12,8 @@ export interface ScheduleOptions {
   executable: string;
   /** Config file to pass with --config, or null. */
   configFile: string | null;
+  /** Compose project to pass with --project, or null to leave it to the config. */
+  project: string | null;
   /** The uptime threshold, such as `3d`. */
   uptime: string;
 }
@@ -23,7 +25,8 @@ export interface ScheduleOptions {
  */
 export function buildSchedule(options: ScheduleOptions): Schedule {
   const config = options.configFile ? ` --config ${options.configFile}` : '';
-  const command = `${options.executable}${config} restart --all --if-uptime-over ${options.uptime}`;
+  const project = options.project ? ` --project ${options.project}` : '';
+  const command = `${options.executable}${config}${project} restart --all --if-uptime-over ${options.uptime}`;
   const crontab = `30 4 * * * ${command} >> /var/log/wr-restart.log 2>&1`;
   const systemdService = [
     '# /etc/systemd/system/wr-restart.service',
