@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileList } from '../../commands/profiles-list.js';
-import { profileListView } from '../../src/output/views/profiles.js';
+import type { ProfileDetail } from '../../commands/profiles-show.js';
+import { profileListView, profileShowView } from '../../src/output/views/profiles.js';
 import type { OutputOptions } from '../../src/output/style.js';
 
 const options: OutputOptions = {
@@ -72,5 +73,36 @@ describe('profileListView', () => {
   it('list view names both folders', () => {
     expect(text).toContain('shipped profiles: /opt/wr/profiles');
     expect(text).toContain('profilesDir: /etc/wr/profiles');
+  });
+});
+
+const detail: ProfileDetail = {
+  name: 'quoted',
+  file: '/etc/wr/profiles/quoted.json',
+  origin: 'profilesDir',
+  overrides: null,
+  connections: [],
+  profile: { name: 'quoted', description: 'quotes', headless: true, args: ["--x=it's a b"] },
+  launch: {
+    executable: null,
+    executableError:
+      '/usr/bin/chromium not found: set chromium.executablePath, or install chromium',
+    layers: [{ source: 'profile quoted', args: ["--x=it's a b"] }],
+    userAgent: { value: 'Mozilla/5.0', source: 'whatsapp-web.js default' },
+    commandLine: ['/usr/bin/chromium', "--x=it's a b", '--no-sandbox'],
+    reorderedByWrapper: false,
+  },
+};
+
+describe('profileShowView', () => {
+  it('show view quotes the command line', () => {
+    const text = profileShowView(detail, { ...options, verbose: true });
+    expect(text).toContain(`  /usr/bin/chromium '--x=it'\\''s a b' --no-sandbox`);
+  });
+
+  it('show view names a missing browser', () => {
+    const text = profileShowView(detail, options);
+    expect(text).toContain('browser: not inspected: /usr/bin/chromium not found');
+    expect(text).not.toContain('command line:');
   });
 });

@@ -126,6 +126,8 @@ async function puppeteerArguments(
   args: string[],
   userDataDir: string,
 ): Promise<{ before: string[]; after: string[]; full: string[] }> {
+  // NOTE: "puppeteer" is whatsapp-web.js's dependency (pinned to 24.38.0 by
+  // wwebjs 1.34.7), not one of wr's own, so this reads the copy wwebjs launches.
   const { default: puppeteer } = await import('puppeteer');
   const remaining = [...args];
   // puppeteer resolves a relative folder, so an absolute stand-in is replaced afterwards.

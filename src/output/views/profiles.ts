@@ -60,7 +60,9 @@ export function profileShowView(detail: ProfileDetail, options: OutputOptions): 
       ),
     );
   }
-  if (options.verbose) lines.push('', 'command line:', `  ${launch.commandLine.join(' ')}`);
+  if (options.verbose) {
+    lines.push('', 'command line:', `  ${launch.commandLine.map(shellQuote).join(' ')}`);
+  }
   return lines.join('\n');
 }
 
@@ -70,6 +72,11 @@ function browserLine(detail: ProfileDetail): string {
   const via =
     executable.browserPath === executable.executablePath ? '' : ` via ${executable.executablePath}`;
   return `browser: ${executable.browserPath}${via}${executable.version ? `, ${executable.version}` : ''}`;
+}
+
+/** Quotes a word for a POSIX shell when it contains anything but safe characters. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 function origin(entry: Pick<ProfileEntry, 'origin' | 'overrides'>): string {
