@@ -32,7 +32,7 @@ export const defaultLockDir = '/run/wr';
 /**
  * Restarts the compose project's containers in dependency order, then waits
  * for the connections to sync. Exit code 0 when every container came back
- * (or a condition said not to restart), 1 otherwise.
+ * (or no --if-* condition held, so nothing was restarted), 1 otherwise.
  */
 export async function run(
   options: RestartOptions,

@@ -1,6 +1,6 @@
 import type { ContainerStatus } from '../docker/types.js';
 
-/** What the wait after a start concludes from one inspect. */
+/** Conclusion of the wait after a start, drawn from one inspect. */
 export type Readiness =
   { kind: 'ready' } | { kind: 'waiting'; state: string } | { kind: 'failed'; reason: string };
 
@@ -23,8 +23,8 @@ export function judgeReadiness(
     return { kind: 'failed', reason: `restarted while starting (${describeExit(status)})` };
   }
   if (status.state !== 'running') return { kind: 'waiting', state: status.state };
-  // NOTE: without a healthcheck, running is all the engine tells, so a
-  // container that crashes just after that still counts as ready.
+  // NOTE: without a healthcheck, running is the only state the engine
+  // reports, so a container that crashes just after that counts as ready.
   if (!status.hasHealthcheck) return { kind: 'ready' };
 
   const started = status.startedAt?.getTime() ?? 0;

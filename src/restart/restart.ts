@@ -52,7 +52,7 @@ export interface RestartResult {
   plan: RestartPlan;
   /** Results of --if-uptime-over and --if-memory-over; empty when none was given. */
   conditions: ConditionResult[];
-  /** Why nothing was restarted, or null. */
+  /** Reason nothing was restarted, or null. */
   reason: string | null;
   containers: ContainerOutcome[];
   sync: SyncReport | null;
@@ -62,7 +62,7 @@ export interface RestartResult {
   staleLock: LockOwner | null;
   startedAt: string;
   durationMs: number;
-  /** What the operator should run next, or null when all went well. */
+  /** Next command for the operator, or null when all went well. */
   next: string | null;
 }
 
@@ -73,40 +73,52 @@ export interface RestartResult {
  */
 export async function restartProject(
   request: RestartRequest,
-  deps: RestartDependencies,
+  dependencies: RestartDependencies,
 ): Promise<RestartResult> {
-  const startedAt = deps.now();
-  const containers = await deps.engine.listProjectContainers(request.project, {
-    signal: deps.signal,
+  const startedAt = dependencies.now();
+  const containers = await dependencies.engine.listProjectContainers(request.project, {
+    signal: dependencies.signal,
   });
   if (containers.length === 0) throw noContainersError(request.project);
   const plan = buildPlan(containers, request);
-  const configDrift = await findConfigDrift(containers, request.project, deps.env, deps.signal);
+  const configDrift = await findConfigDrift(
+    containers,
+    request.project,
+    dependencies.env,
+    dependencies.signal,
+  );
   plan.warnings.push(...driftWarnings(request.project, configDrift));
-  deps.emit(plan);
+  dependencies.emit(plan);
 
   const base = baseResult(request.project, plan, configDrift, startedAt);
   const finish = (fields: Partial<RestartResult>): RestartResult => {
-    const result = { ...base, ...fields, durationMs: deps.now().getTime() - startedAt.getTime() };
+    const result = {
+      ...base,
+      ...fields,
+      durationMs: dependencies.now().getTime() - startedAt.getTime(),
+    };
     return { ...result, next: describeNext(result, request) };
   };
   if (request.dryRun) {
     return finish({
       status: 'dry-run',
-      conditions: await evaluateConditions(request, containers, deps),
+      conditions: await evaluateConditions(request, containers, dependencies),
     });
   }
 
-  const lock = await acquireRestartLock(request.lockDir, request.project, deps.now);
+  const lock = await acquireRestartLock(request.lockDir, request.project, dependencies.now);
   try {
-    const conditions = await evaluateConditions(request, containers, deps);
+    const conditions = await evaluateConditions(request, containers, dependencies);
     if (conditions.length > 0 && !conditions.some((condition) => condition.holds)) {
       const reason = `no condition holds: ${conditions.map((condition) => condition.summary).join('; ')}`;
       return finish({ status: 'skipped', conditions, reason, staleLock: lock.takenOver });
     }
-    const reachable = await controlReachable(request, deps);
-    const execution = await executePlan(deps.engine, plan, { ...deps, report: deps.emit });
-    const sync = await syncAfter(execution, reachable, request, deps);
+    const reachable = await controlReachable(request, dependencies);
+    const execution = await executePlan(dependencies.engine, plan, {
+      ...dependencies,
+      report: dependencies.emit,
+    });
+    const sync = await syncAfter(execution, reachable, request, dependencies);
     return finish({
       status: failed(execution, sync) ? 'failed' : 'ok',
       conditions,
@@ -147,16 +159,21 @@ function baseResult(
 async function evaluateConditions(
   request: RestartRequest,
   containers: Parameters<typeof uptimeCondition>[0],
-  deps: RestartDependencies,
+  dependencies: RestartDependencies,
 ): Promise<ConditionResult[]> {
   const conditions: ConditionResult[] = [];
   if (request.ifUptimeOverMs !== null) {
     conditions.push(
-      uptimeCondition(containers, request.backendService, request.ifUptimeOverMs, deps.now()),
+      uptimeCondition(
+        containers,
+        request.backendService,
+        request.ifUptimeOverMs,
+        dependencies.now(),
+      ),
     );
   }
   if (request.ifMemoryOverPercent !== null) {
-    conditions.push(await memoryCondition(deps.procRoot, request.ifMemoryOverPercent));
+    conditions.push(await memoryCondition(dependencies.procRoot, request.ifMemoryOverPercent));
   }
   return conditions;
 }
@@ -168,12 +185,12 @@ async function evaluateConditions(
  */
 async function controlReachable(
   request: RestartRequest,
-  deps: RestartDependencies,
+  dependencies: RestartDependencies,
 ): Promise<boolean | string> {
   if (request.syncTimeoutMs === null) return 'not waiting for the connections (--no-wait)';
-  if (!deps.control) return 'no control API configured';
-  const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(controlProbeMs)]);
-  return deps.control.health({ signal }).then(
+  if (!dependencies.control) return 'no control API configured';
+  const signal = AbortSignal.any([dependencies.signal, AbortSignal.timeout(controlProbeMs)]);
+  return dependencies.control.health({ signal }).then(
     () => true,
     (error: Error) => `control API did not respond before the restart: ${error.message}`,
   );
@@ -183,18 +200,18 @@ async function syncAfter(
   execution: Execution,
   reachable: boolean | string,
   request: RestartRequest,
-  deps: RestartDependencies,
+  dependencies: RestartDependencies,
 ): Promise<SyncReport> {
   if (typeof reachable === 'string') return { status: 'skipped', reason: reachable };
   if (execution.engineError || execution.containers.some((outcome) => outcome.start !== 'ready')) {
     return { status: 'skipped', reason: 'not every container came back' };
   }
-  return waitForSync(deps.control as ControlClient, {
+  return waitForSync(dependencies.control as ControlClient, {
     timeoutMs: request.syncTimeoutMs as number,
-    signal: deps.signal,
-    now: deps.now,
-    onProgress: deps.emit,
-    intervalMs: deps.syncIntervalMs,
+    signal: dependencies.signal,
+    now: dependencies.now,
+    onProgress: dependencies.emit,
+    intervalMs: dependencies.syncIntervalMs,
   });
 }
 

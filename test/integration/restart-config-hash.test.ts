@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ContainerInfo } from '../../src/docker/types.js';
 import { findConfigDrift } from '../../src/restart/config-hash.js';
 
-// NOTE: the sandbox has no compose CLI, so a shell script stands in for
+// NOTE: the sandbox has no compose CLI, so a shell script replaces
 // `docker compose config --hash '*'`; it prints what compose v2 prints.
 const stubCompose = `#!/bin/sh
 echo "$@" > "\${0%/*}/args"

@@ -157,15 +157,15 @@ describe('restart sync wait', () => {
 
     expect(result.status).toBe('ok');
     expect(result.sync?.status).toBe('skipped');
-    expect(result.sync && 'reason' in result.sync && result.sync.reason).toContain(
-      'control API did not respond',
-    );
+    expect(result.sync).toHaveProperty('reason');
+    expect((result.sync as { reason: string }).reason).toContain('control API did not respond');
   });
 
   test('sync skipped with no wait', async () => {
     const pool = scriptedPool([[0, '1', 'SYNCING']]);
     const { result } = await restartWith(pool, null);
 
-    expect(result.sync && 'reason' in result.sync && result.sync.reason).toContain('--no-wait');
+    expect(result.sync?.status).toBe('skipped');
+    expect((result.sync as { reason: string }).reason).toContain('--no-wait');
   });
 });

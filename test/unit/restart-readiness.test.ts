@@ -49,7 +49,8 @@ describe('judgeReadiness', () => {
     });
     const readiness = judgeReadiness(unhealthy, status());
     expect(readiness.kind).toBe('failed');
-    expect(readiness.kind === 'failed' && readiness.reason).toContain('db not ready');
+    expect(readiness.kind).toBe('failed');
+    expect((readiness as { reason: string }).reason).toContain('db not ready');
   });
 
   test('readiness without healthcheck needs running', () => {
@@ -61,7 +62,8 @@ describe('judgeReadiness', () => {
   test('readiness fails on exit', () => {
     const exited = status({ state: 'exited', exitCode: 3 });
     const readiness = judgeReadiness(exited, status());
-    expect(readiness.kind === 'failed' && readiness.reason).toContain('exit code 3');
+    expect(readiness.kind).toBe('failed');
+    expect((readiness as { reason: string }).reason).toContain('exit code 3');
   });
 
   test('readiness fails on restart', () => {
