@@ -154,9 +154,10 @@ class StepRunner {
     durationMs: number,
     timeoutSeconds: number,
   ): Promise<StepStatus> {
+    // A stop that ended before the timeout cannot have needed SIGKILL.
+    if (durationMs < timeoutSeconds * 1000) return 'stopped';
     const status = await this.engine.containerStatus(id, { signal: this.options.signal });
-    const killed = status?.exitCode === killedExitCode && durationMs >= timeoutSeconds * 1000;
-    return killed ? 'killed' : 'stopped';
+    return status?.exitCode === killedExitCode ? 'killed' : 'stopped';
   }
 
   private async start(service: PlannedService, container: Planned): Promise<StepStatus> {

@@ -18,6 +18,10 @@ export async function waitForReady(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Readiness> {
+  // Most containers without a healthcheck already run at the first inspect.
+  const first = judgeReadiness(baseline, baseline);
+  if (first.kind !== 'waiting') return first;
+
   const stop = new AbortController();
   const scope = AbortSignal.any([signal, stop.signal]);
   const wake = createWakeUp();
