@@ -57,7 +57,7 @@ export async function run(
       'set "project" in wr.config.json, WR_PROJECT, or pass --project <name>',
     );
   }
-  const reporter = createRestartReporter(context.output, context.streams, context.now);
+  const reporter = await createRestartReporter(context.output, context.streams, context.now);
   const result = await restartProject(
     {
       project: config.project,

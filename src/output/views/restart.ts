@@ -4,7 +4,6 @@ import type { Schedule } from '../../restart/schedule.js';
 import type { StepEvent, StepStatus } from '../../restart/steps.js';
 import type { SyncProgress } from '../../restart/sync.js';
 import { formatDuration, plural } from '../format.js';
-import { createProgress } from '../progress.js';
 import type { Streams } from '../render.js';
 import { createChalk, type OutputOptions } from '../style.js';
 import { createTable } from '../table.js';
@@ -21,18 +20,20 @@ export interface RestartReporter {
  * Shows the restart as it happens. With --json every event is one JSON line
  * on stdout (the plan, each step, the sync progress). Otherwise each step is
  * a line on stderr and the sync wait a spinner, both only when stdout is a
- * terminal and not --quiet.
+ * terminal and not --quiet. The spinner module (ora) is loaded only then,
+ * which keeps a restart from cron quicker to start.
  */
-export function createRestartReporter(
+export async function createRestartReporter(
   options: OutputOptions,
   streams: Streams,
   now: () => Date,
-): RestartReporter {
+): Promise<RestartReporter> {
   if (options.json) {
     return { emit: (event) => streams.stdout.write(`${JSON.stringify(event)}\n`), finish() {} };
   }
   if (options.quiet || !options.interactive) return { emit() {}, finish() {} };
   const chalk = createChalk(options);
+  const { createProgress } = await import('../progress.js');
   const progress = createProgress(options, streams.stderr);
   let spinning = false;
   const began = now().getTime();
