@@ -8,6 +8,7 @@ import { benchFolderSize } from './folder-size.js';
 import { benchHelp } from './help.js';
 import { benchResetCycles } from './reset-cycles.js';
 import { benchResetQr } from './reset-qr.js';
+import { benchRestart } from './restart.js';
 
 // Runs every benchmark once and writes bench/results.md. Each target is a
 // ratio against a baseline measured in the same run, because absolute times
@@ -52,6 +53,10 @@ const help = benchHelp();
 console.error('bench: folder sizing against du -sb (generates ~200,000 files)');
 const size = await benchFolderSize();
 const connections = await benchConnections();
+console.error(
+  'bench: wr restart --all --no-wait against the same dockerode calls (private dockerd)',
+);
+const restart = await benchRestart();
 
 const lines = [
   '# Benchmark results',
@@ -63,6 +68,7 @@ const lines = [
   `| \`wr --help\` vs \`node -e 0\` (median of ${help.rounds} alternating runs) | ${help.nodeMs.toFixed(1)} ms | ${help.helpMs.toFixed(1)} ms | ${help.ratio.toFixed(2)} | ≤ 2 (${verdict(help.ratio, 2)}) |`,
   `| folder sizing of ${size.files.toLocaleString('en')} files vs \`du -sb\` (median of 5, warm cache; method: ${size.method}) | ${(size.duSeconds * 1000).toFixed(0)} ms | ${(size.wrSeconds * 1000).toFixed(0)} ms | ${size.ratio.toFixed(2)} | ≤ 1.5 (${verdict(size.ratio, 1.5)}) |`,
   `| fallback where coreutils \`du\` is missing: parallel Node walk vs \`du -sb\` (same tree and run) | ${(size.duSeconds * 1000).toFixed(0)} ms | ${(size.walkSeconds * 1000).toFixed(0)} ms | ${size.walkRatio.toFixed(2)} | none (the reason \`du\` is used first) |`,
+  `| \`wr restart --all --no-wait\` on five containers vs a script doing the same stops, starts and waits for running with dockerode (whole processes, median of ${restart.rounds} alternating runs, private dockerd on ${restart.storageDriver}) | ${restart.baselineMs.toFixed(0)} ms | ${restart.wrMs.toFixed(0)} ms | ${restart.ratio.toFixed(2)} | ≤ 1.1 (${verdict(restart.ratio, 1.1)}) |`,
   ...connectionRows(connections),
   '',
   'Sizing runs coreutils `du -s -x -B1` once over all folders; a pure Node walk could not reach',
