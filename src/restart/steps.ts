@@ -40,8 +40,3 @@ export interface ContainerOutcome {
   detail: string | null;
   logs: string[];
 }
-
-/** Whether a step status is the end of that step, not its beginning or a notice. */
-export function isFinal(status: StepStatus): boolean {
-  return status !== 'began' && status !== 'killing';
-}
