@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { CommandResult } from '../src/command.js';
 import { parseDuration } from '../src/config/units.js';
+import type { Config } from '../src/config/schema.js';
 import type { Context } from '../src/context.js';
 import { ControlClient, controlTarget } from '../src/control/client.js';
 import { createDockerEngine } from '../src/docker/engine.js';
 import { ExitCode, usageError } from '../src/errors.js';
 import { createRestartReporter, restartView, scheduleView } from '../src/output/views/restart.js';
 import { parsePercent } from '../src/restart/conditions.js';
-import { restartProject, type RestartResult } from '../src/restart/restart.js';
+import { restartProject, type RestartRequest, type RestartResult } from '../src/restart/restart.js';
 import { buildSchedule, type Schedule } from '../src/restart/schedule.js';
 
 export interface RestartOptions {
@@ -39,16 +40,56 @@ export async function run(
   context: Context,
 ): Promise<CommandResult<RestartResult | Schedule>> {
   const { config, file } = context.config();
-  if (options.printSchedule) {
-    const executable = path.basename(process.argv[1] ?? '') === 'wr' ? process.argv[1] : 'wr';
-    const schedule = buildSchedule({
-      executable: executable as string,
-      configFile: file ? path.resolve(file) : null,
-      project: config.project ?? null,
-      uptime: options.ifUptimeOver ?? config.thresholds.uptime,
-    });
-    return { data: schedule, exitCode: ExitCode.ok, view: scheduleView as never };
-  }
+  if (options.printSchedule) return printSchedule(options, config, file);
+  const request = buildRequest(options, config, context.env);
+
+  const reporter = await createRestartReporter(context.output, context.streams, context.now);
+  const onInterrupt = () =>
+    context.streams.stderr.write(
+      'interrupted: a restart of the containers that has begun runs to its end, so that none is left stopped; press Ctrl-C again to stop at once\n',
+    );
+  context.signal.addEventListener('abort', onInterrupt, { once: true });
+  const result = await restartProject(request, {
+    engine: createDockerEngine(config.docker.host as string),
+    control: new ControlClient(controlTarget(config.control)),
+    procRoot: context.procRoot,
+    env: context.env,
+    now: context.now,
+    signal: context.signal,
+    emit: reporter.emit,
+  });
+  reporter.finish();
+  context.signal.removeEventListener('abort', onInterrupt);
+
+  if (context.signal.aborted) reportInterrupted(result, context);
+  return {
+    data: result,
+    exitCode: result.status === 'failed' ? ExitCode.failure : ExitCode.ok,
+    view: restartView as never,
+  };
+}
+
+function printSchedule(
+  options: RestartOptions,
+  config: Config,
+  file: string | null,
+): CommandResult<RestartResult | Schedule> {
+  const executable = path.basename(process.argv[1] ?? '') === 'wr' ? process.argv[1] : 'wr';
+  const schedule = buildSchedule({
+    executable: executable as string,
+    configFile: file ? path.resolve(file) : null,
+    project: config.project ?? null,
+    uptime: options.ifUptimeOver ?? config.thresholds.uptime,
+  });
+  return { data: schedule, exitCode: ExitCode.ok, view: scheduleView as never };
+}
+
+/** Validates the options and turns them into the restart request. */
+function buildRequest(
+  options: RestartOptions,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): RestartRequest {
   const services = selectServices(options);
   if (!config.project) {
     throw usageError(
@@ -57,38 +98,19 @@ export async function run(
       'set "project" in wr.config.json, WR_PROJECT, or pass --project <name>',
     );
   }
-  const reporter = await createRestartReporter(context.output, context.streams, context.now);
-  const result = await restartProject(
-    {
-      project: config.project,
-      services,
-      backendService: config.backendService,
-      stopTimeoutMs: duration('--stop-timeout', options.stopTimeout ?? '10s', true),
-      startTimeoutMs: duration('--start-timeout', options.startTimeout ?? '2m'),
-      syncTimeoutMs:
-        options.wait === false ? null : duration('--sync-timeout', options.syncTimeout ?? '5m'),
-      dryRun: options.dryRun === true,
-      ifUptimeOverMs: options.ifUptimeOver
-        ? duration('--if-uptime-over', options.ifUptimeOver, true)
-        : null,
-      ifMemoryOverPercent: options.ifMemoryOver ? percent(options.ifMemoryOver) : null,
-      lockDir: options.lockDir ?? context.env.WR_LOCK_DIR ?? defaultLockDir,
-    },
-    {
-      engine: createDockerEngine(config.docker.host as string),
-      control: new ControlClient(controlTarget(config.control)),
-      procRoot: context.procRoot,
-      env: context.env,
-      now: context.now,
-      signal: context.signal,
-      emit: reporter.emit,
-    },
-  );
-  reporter.finish();
+  const { ifUptimeOver, ifMemoryOver } = options;
   return {
-    data: result,
-    exitCode: result.status === 'failed' ? ExitCode.failure : ExitCode.ok,
-    view: restartView as never,
+    project: config.project,
+    services,
+    backendService: config.backendService,
+    stopTimeoutMs: duration('--stop-timeout', options.stopTimeout ?? '10s', true),
+    startTimeoutMs: duration('--start-timeout', options.startTimeout ?? '2m'),
+    syncTimeoutMs:
+      options.wait === false ? null : duration('--sync-timeout', options.syncTimeout ?? '5m'),
+    dryRun: options.dryRun === true,
+    ifUptimeOverMs: ifUptimeOver ? duration('--if-uptime-over', ifUptimeOver, true) : null,
+    ifMemoryOverPercent: ifMemoryOver ? percent(ifMemoryOver) : null,
+    lockDir: options.lockDir ?? env.WR_LOCK_DIR ?? defaultLockDir,
   };
 }
 
@@ -133,4 +155,16 @@ function percent(text: string): number {
     );
   }
   return value;
+}
+
+/**
+ * Prints the result of an interrupted restart, since the CLI prints no result
+ * after an interrupt: JSON on stdout with --json, else the table on stderr.
+ */
+function reportInterrupted(result: RestartResult, context: Context): void {
+  if (context.output.json) {
+    context.streams.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  context.streams.stderr.write(`${restartView(result, context.output)}\n`);
 }

@@ -36,6 +36,10 @@ export interface RestartDependencies {
   procRoot: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+  /**
+   * Aborted on Ctrl-C. It ends the waits before and after the containers'
+   * restart, but a restart of the containers that has begun runs to its end.
+   */
   signal: AbortSignal;
   /** Receives the plan, each step and the sync progress as they happen. */
   emit: (event: RestartPlan | StepEvent | SyncProgress) => void;
@@ -114,8 +118,11 @@ export async function restartProject(
       return finish({ status: 'skipped', conditions, reason, staleLock: lock.takenOver });
     }
     const reachable = await controlReachable(request, dependencies);
+    // An interrupt does not stop the containers' restart half-way, which would
+    // leave services stopped: each step is bounded by its own timeout.
     const execution = await executePlan(dependencies.engine, plan, {
       ...dependencies,
+      signal: new AbortController().signal,
       report: dependencies.emit,
     });
     const sync = await syncAfter(execution, reachable, request, dependencies);
@@ -203,6 +210,7 @@ async function syncAfter(
   dependencies: RestartDependencies,
 ): Promise<SyncReport> {
   if (typeof reachable === 'string') return { status: 'skipped', reason: reachable };
+  if (dependencies.signal.aborted) return { status: 'skipped', reason: 'interrupted' };
   if (execution.engineError || execution.containers.some((outcome) => outcome.start !== 'ready')) {
     return { status: 'skipped', reason: 'not every container came back' };
   }

@@ -128,6 +128,31 @@ describe('wr restart binary', () => {
     expect(run.stdout).toContain(`--project ${project}`);
   });
 
+  test('interrupt finishes the containers first', async () => {
+    const stubborn = await createServiceContainer(host, {
+      project,
+      service: 'stubborn',
+      image,
+      command: ['sh', '-c', 'trap "" TERM; while true; do sleep 1; done'],
+    });
+    try {
+      const run = await runWr(['restart', '--all', '--stop-timeout', '2s'], {
+        env,
+        signalAfterMs: 1_500,
+      });
+
+      expect(run.exitCode).toBe(130);
+      expect(run.stderr).toContain('interrupted: a restart of the containers that has begun');
+      expect(run.stderr).toMatch(/│ stubborn +│ killed 2s/);
+      for (const id of [stubborn, backendId]) {
+        const inspect = await dockerClient(host).getContainer(id).inspect();
+        expect(inspect.State.Running, inspect.Name).toBe(true);
+      }
+    } finally {
+      await dockerClient(host).getContainer(stubborn).remove({ force: true });
+    }
+  });
+
   test('unreachable engine exits 1 naming host', async () => {
     const absent = `unix://${folder}/absent.sock`;
     const run = await runWr(['restart', '--all', '--docker-host', absent], { env });
