@@ -18,7 +18,7 @@ export interface SyncProgress {
 }
 
 export interface SyncOutcome {
-  status: 'synced' | 'settled' | 'timeout';
+  status: 'synced' | 'settled' | 'timeout' | 'interrupted';
   connected: number;
   total: number;
   durationMs: number;
@@ -37,8 +37,8 @@ export interface SyncOptions {
 /**
  * Lists the host's connections until every one is CONNECTED ("synced"),
  * none is in a state it leaves by itself ("settled": some wait for a QR scan
- * or failed), or `timeoutMs` passes. Failed requests count as a host still
- * starting.
+ * or failed), `timeoutMs` passes, or the signal aborts. Failed requests
+ * count as a host still starting.
  */
 export async function waitForSync(
   client: ControlClient,
@@ -49,7 +49,9 @@ export async function waitForSync(
   let last: ConnectionSnapshot[] | null = null;
   for (;;) {
     const listed = await client.list({ signal: options.signal }).catch(() => null);
-    options.signal.throwIfAborted();
+    if (options.signal.aborted) {
+      return outcome('interrupted', last, options.now().getTime() - began);
+    }
     if (listed) last = listed;
     const elapsedMs = options.now().getTime() - began;
     const connected = (last ?? []).filter((connection) => connection.state === 'CONNECTED').length;

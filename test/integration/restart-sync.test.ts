@@ -81,7 +81,11 @@ describe('restart sync wait', () => {
     lockDir: folder,
   });
 
-  async function restartWith(pool: PoolControl | null, syncTimeoutMs: number | null) {
+  async function restartWith(
+    pool: PoolControl | null,
+    syncTimeoutMs: number | null,
+    interrupt?: AbortController,
+  ) {
     const socketPath = path.join(folder, 'control.sock');
     if (pool) server = await startControlServer({ pool, socketPath });
     const progress: SyncProgress[] = [];
@@ -91,8 +95,12 @@ describe('restart sync wait', () => {
       procRoot: '/proc',
       env: process.env,
       now: () => new Date(),
-      signal: new AbortController().signal,
-      emit: (event) => (event.type === 'sync' ? progress.push(event) : undefined),
+      signal: interrupt?.signal ?? new AbortController().signal,
+      emit: (event) => {
+        if (event.type !== 'sync') return;
+        progress.push(event);
+        interrupt?.abort();
+      },
       syncIntervalMs: 100,
     });
     return { result, progress };
@@ -150,6 +158,18 @@ describe('restart sync wait', () => {
     expect(result.status).toBe('failed');
     expect(result.sync).toMatchObject({ status: 'timeout', connected: 0, total: 1 });
     expect(result.next).toContain('wr connection list');
+  });
+
+  test('sync ends on interrupt', async () => {
+    const pool = scriptedPool([[0, '1', 'SYNCING']]);
+    const controller = new AbortController();
+    const began = Date.now();
+    // Ctrl-C once the first sync progress is out.
+    const { result } = await restartWith(pool, 20_000, controller);
+
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(result.sync).toMatchObject({ status: 'interrupted', connected: 0, total: 1 });
+    expect(result.containers[0]?.start).toBe('ready');
   });
 
   test('sync skipped without control API', async () => {

@@ -179,7 +179,8 @@ function syncText(result: RestartResult): string {
   const pending = sync.pending.map(
     (entry) => `${entry.id} ${entry.state}${entry.reason ? ` (${entry.reason})` : ''}`,
   );
-  const timeout = sync.status === 'timeout' ? ' (timed out)' : '';
+  const timeout =
+    sync.status === 'timeout' || sync.status === 'interrupted' ? ` (${sync.status})` : '';
   return `connections: ${counts}${timeout}${pending.length > 0 ? `; not connected: ${pending.join(', ')}` : ''}`;
 }
 
