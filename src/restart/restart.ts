@@ -194,7 +194,7 @@ async function controlReachable(
   request: RestartRequest,
   dependencies: RestartDependencies,
 ): Promise<boolean | string> {
-  if (request.syncTimeoutMs === null) return 'not waiting for the connections (--no-wait)';
+  if (request.syncTimeoutMs === null) return '--no-wait was given';
   if (!dependencies.control) return 'no control API configured';
   const signal = AbortSignal.any([dependencies.signal, AbortSignal.timeout(controlProbeMs)]);
   return dependencies.control.health({ signal }).then(
