@@ -2,21 +2,14 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import { sandboxChromiumArgs } from '../simulator/chromium.js';
 
 /** The Debian wrapper, which execs the browser binary in place, so the spawned pid is the browser. */
 export const chromiumWrapper = '/usr/bin/chromium';
 export const chromiumBinary = '/usr/lib/chromium/chromium';
 
-const flags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND',
-];
+// The same flags as every test browser: headless, and resolving no host.
+const flags = sandboxChromiumArgs;
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 
