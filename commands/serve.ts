@@ -35,7 +35,10 @@ export async function run(
     context.output.verbose ? 'debug' : 'info',
   );
 
-  const { ConnectionPool } = await import('../src/core/index.js');
+  const { ConnectionPool, loadProfile } = await import('../src/core/index.js');
+  // A profile that does not load would leave its connection FAILED behind a
+  // host that looks healthy; such a config stops here with exit code 2.
+  for (const connection of config.connections) await loadProfile(config, connection.profile);
   const pool = new ConnectionPool({ config, credentialsDir, logger, procRoot: context.procRoot });
   const socketPath = config.control.socket;
   const server = await startControlServer({ pool, socketPath, tcp, logger });

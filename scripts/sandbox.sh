@@ -15,6 +15,7 @@ sandbox: ready. Try, from this folder:
   ./bin/wr doctor --config .sandbox/wr.config.json
   ./bin/wr doctor --config .sandbox/wr.config.json --json
   ./bin/wr prune-credentials --config .sandbox/wr.config.json --dry-run
+  ./bin/wr serve --config .sandbox/serve.config.json   # then see the README's sandbox section
   bash scripts/sandbox.sh down          # remove the sandbox
 
 sandbox: wr doctor --config .sandbox/wr.config.json

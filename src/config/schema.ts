@@ -14,6 +14,29 @@ const absolutePath = z
     message: 'expected an absolute path',
   });
 
+/**
+ * An argument appended to every profile. The core sets --user-data-dir to the
+ * connection's credentials folder, puppeteer owns --remote-debugging-*, and
+ * whatsapp-web.js sets --user-agent from its option; a copy here could win
+ * and send a logged-in connection to another folder.
+ */
+const extraArgument = z
+  .string()
+  .startsWith('--', { message: 'expected an argument starting with --' })
+  .refine(
+    (argument) => {
+      const flag = argument.split('=')[0] as string;
+      return (
+        !['--user-data-dir', '--user-agent'].includes(flag) &&
+        !flag.startsWith('--remote-debugging-')
+      );
+    },
+    {
+      message:
+        '--user-data-dir, --remote-debugging-* and --user-agent are set by wr, puppeteer and whatsapp-web.js; a profile sets the user agent with "userAgent"',
+    },
+  );
+
 const connection = z
   .object({
     id: z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String),
@@ -72,9 +95,7 @@ export const configSchema = z
         executablePath: absolutePath.default('/usr/bin/chromium'),
         // Appended to every profile's arguments; the sandbox and tests use it
         // for the flags that keep Chromium from resolving any host.
-        extraArgs: z
-          .array(z.string().startsWith('--', { message: 'expected an argument starting with --' }))
-          .default([]),
+        extraArgs: z.array(extraArgument).default([]),
       })
       .strict()
       .default({}),

@@ -120,6 +120,21 @@ describe('wr usage errors', () => {
   });
 });
 
+describe('wr serve config errors', () => {
+  it('serve rejects an unknown profile with 2', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'wr-e2e-serve-'));
+    const dir = configDir({
+      paths: { credentials: path.join(root, 'auth') },
+      connections: [{ id: '1', profile: 'nosuch' }],
+      control: { socket: path.join(root, 'control.sock') },
+    });
+    const run = await runWr(['serve'], { cwd: dir, timeoutMs: 20_000 });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('PROFILE_NOT_FOUND');
+    expect(run.stderr).toContain('"nosuch"');
+  });
+});
+
 describe('wr doctor output modes', () => {
   it('quiet doctor prints nothing when healthy', async () => {
     const dir = configDir({ thresholds: { ramPercent: 100 } });

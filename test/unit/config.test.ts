@@ -219,3 +219,22 @@ describe('config sources', () => {
     expect(error.message).toContain('command-line option');
   });
 });
+
+describe('config chromium', () => {
+  it.each(['--user-data-dir=/tmp/x', '--remote-debugging-port=9222', '--user-agent=Bot'])(
+    'extraArgs rejects %s',
+    (argument) => {
+      const { dir } = writeConfig({ chromium: { extraArgs: ['--no-sandbox', argument] } });
+      const error = loadError(() => loadConfig({ env: {}, cwd: dir }));
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('chromium.extraArgs.1');
+      expect(error.message).toContain(argument);
+    },
+  );
+
+  it('extraArgs accepts ordinary flags', () => {
+    const { dir } = writeConfig({ chromium: { extraArgs: ['--headless', '--disable-gpu'] } });
+    const { config } = loadConfig({ env: {}, cwd: dir });
+    expect(config.chromium.extraArgs).toEqual(['--headless', '--disable-gpu']);
+  });
+});
