@@ -68,7 +68,9 @@ export async function watchReset(
   try {
     const events = client.events(id, { signal: stop.signal });
     const first = await events.next();
-    if (!first.done) show(first.value, watch, options.reporter, false);
+    // Before a new reset the first state is the one the reset replaces, so it
+    // is shown only when this call attached to a reset already under way.
+    if (!first.done && joined) show(first.value, watch, options.reporter, false);
     const reset = client.reset(id, options.logout ? { logout: true } : {}, { signal: stop.signal });
     request = reset;
     const ending = await Promise.race([
