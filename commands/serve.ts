@@ -5,6 +5,7 @@ import { createServeLogger } from '../src/control/logger.js';
 import { startControlServer } from '../src/control/server.js';
 import type { ConnectionSnapshot } from '../src/core/types.js';
 import { ExitCode, usageError } from '../src/errors.js';
+import { plural } from '../src/output/format.js';
 
 export interface ServeOptions {
   /** `host:port` of an extra TCP listener for the control API. */
@@ -48,7 +49,7 @@ export async function run(
   logger.info({ socket: socketPath, tcp: tcpAddress, credentialsDir }, 'control API listening');
 
   const ids = config.connections.map((connection) => connection.id);
-  logger.info({ connections: ids }, `starting ${ids.length} connections`);
+  logger.info({ connections: ids }, `starting ${plural(ids.length, 'connection')}`);
   const started = pool.startAll().catch((error: unknown) => {
     logger.error({ err: error }, 'starting the connections failed');
   });

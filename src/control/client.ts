@@ -152,7 +152,7 @@ export class ControlClient {
       code === 'EACCES'
         ? `run wr as the user that owns ${this.address} (the socket has mode 0600)`
         : 'socketPath' in this.target
-          ? `start the host with wr serve (or start the backend that embeds the pool); it must listen on ${this.address}, as control.socket says`
+          ? `start the host with wr serve (or start the backend that embeds the pool); it must listen on ${this.address} (control.socket in the config, or WR_CONTROL_SOCKET)`
           : `start the host with wr serve (or the backend that embeds the pool) and check control.url (${this.address})`;
     return new WrError(
       'CONTROL_UNREACHABLE',
