@@ -5,9 +5,9 @@ import path from 'node:path';
 import jsQRModule from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlClient } from '../../src/control/client.js';
-import { isBrowserMain, normalizeArgv } from '../../src/host/browsers.js';
 import { repoRoot, runWr } from '../harness/cli.js';
 import {
+  browserMainPidsFor,
   chromiumPidsFor,
   connectSimulator,
   profileDirOf,
@@ -132,16 +132,7 @@ function finalJson(stdout: string): Record<string, unknown> {
 }
 
 /** Pids of browser main processes (no --type=) on a profile folder. */
-function browserMains(profileDir: string): number[] {
-  return chromiumPidsFor(profileDir).filter((pid) => {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      return isBrowserMain(normalizeArgv(argv));
-    } catch {
-      return false;
-    }
-  });
-}
+const browserMains = browserMainPidsFor;
 
 describe('wr serve and connection reset', () => {
   let root: string;

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { Logger } from '../../src/core/logger.js';
 import type { ConnectionEvent, ConnectionState } from '../../src/core/types.js';
 import type { ConnectionTiming } from '../../src/core/timing.js';
 import {
+  browserMainPidsFor,
   chromiumExecutable,
   chromiumPidsFor,
   connectSimulator,
@@ -17,25 +18,7 @@ import {
   type SimulatorPageOptions,
 } from '../simulator/index.js';
 
-const browserBinary = '/usr/lib/chromium/chromium';
-
-/** Browser main processes on `userDataDir`: the Chromium binary with that profile and no --type=. */
-function browserMains(userDataDir: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/exe`) !== browserBinary) continue;
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!argv.includes(`--user-data-dir=${userDataDir}`)) continue;
-      if (argv.some((argument) => argument.startsWith('--type='))) continue;
-      pids.push(Number(entry));
-    } catch {
-      // The process exited while /proc was read.
-    }
-  }
-  return pids;
-}
+const browserMains = browserMainPidsFor;
 
 interface LogEntry {
   level: string;

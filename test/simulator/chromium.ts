@@ -1,4 +1,4 @@
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Debian's wrapper script; puppeteer gets it as executablePath. */
 export const chromiumExecutable = '/usr/bin/chromium';
@@ -40,4 +40,21 @@ export function chromiumPidsFor(userDataDir: string): number[] {
     if (argv.includes(flag)) pids.push(Number(entry));
   }
   return pids;
+}
+
+/**
+ * Pids of browser main processes on `userDataDir`: the Chromium binary
+ * (/usr/lib/chromium/chromium, which Debian's wrapper runs) with that profile
+ * and no `--type=` argument, which its helper processes carry.
+ */
+export function browserMainPidsFor(userDataDir: string): number[] {
+  return chromiumPidsFor(userDataDir).filter((pid) => {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== '/usr/lib/chromium/chromium') return false;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return !argv.some((argument) => argument.startsWith('--type='));
+    } catch {
+      return false; // the process ended while /proc was read
+    }
+  });
 }

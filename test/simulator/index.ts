@@ -1,4 +1,5 @@
 export {
+  browserMainPidsFor,
   chromiumExecutable,
   chromiumPidsFor,
   requireChromiumExecutable,
