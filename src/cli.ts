@@ -48,6 +48,7 @@ export function buildProgram(run: RunCommand, json: boolean): Command {
   registerConnection(program, run);
   registerProfiles(program, run);
   registerRestart(program, run);
+  registerDebugArgs(program, run);
   return program;
 }
 
@@ -204,5 +205,26 @@ function registerRestart(program: Command, run: RunCommand): void {
     )
     .action((services: string[], options, command) =>
       run(() => import('../commands/restart.js'), { ...options, services }, command),
+    );
+}
+
+function registerDebugArgs(program: Command, run: RunCommand): void {
+  program
+    .command('debug-args')
+    .description(
+      'pause a connection on the host and run it locally with Chromium argument profiles to find one that holds',
+    )
+    .argument('<id>', 'connection id, as in "wr connection list"')
+    .requiredOption('--profile <name>', 'profile to try, or "all" to try each in turn')
+    .option('--watch <duration>', 'time to watch for disconnects after ready', '3m')
+    .option('-y, --yes', 'try every profile without asking for confirmation')
+    .option('--exhaustive', 'with --profile all, go on after the first profile that holds')
+    .option('--force', 'open a session folder written by a newer Chromium than the local one')
+    .addHelpText(
+      'after',
+      '\nThe connection is resumed on the host when done, on failure and on Ctrl-C.\nExit code 0 when a profile held, 1 when none did, 2 on a usage or profile error.',
+    )
+    .action((id: string, options, command) =>
+      run(() => import('../commands/debug-args.js'), { ...options, id }, command),
     );
 }

@@ -1,0 +1,163 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DebugArgsResult } from '../../commands/debug-args.js';
+import { ControlClient } from '../../src/control/client.js';
+import type { ConnectionState } from '../../src/core/types.js';
+import { repoRoot, runWr } from '../harness/cli.js';
+import {
+  browserMainPidsFor,
+  connectSimulator,
+  profileDirOf,
+  requireChromiumExecutable,
+  sandboxChromiumArgs,
+  writeSimulatorPage,
+} from '../simulator/index.js';
+
+const profiles = [
+  { name: 'plain', description: 'No language', headless: true, args: ['--no-sandbox'] },
+  {
+    name: 'spanish',
+    description: 'Spanish, as the drop rule expects',
+    headless: true,
+    args: ['--no-sandbox'],
+    lang: 'es-AR',
+  },
+];
+
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  description: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
+}
+
+/** Parses the result line that ends a --json run. */
+function resultOf(stdout: string): DebugArgsResult {
+  const last = stdout.trimEnd().split('\n').at(-1) ?? '';
+  return JSON.parse(last) as DebugArgsResult;
+}
+
+describe('wr debug-args', () => {
+  let root: string;
+  let configFile: string;
+  let socketPath: string;
+  let sessionDir: string;
+  let serve: ChildProcessWithoutNullStreams | undefined;
+  let serveExited: Promise<unknown>;
+  let client: ControlClient;
+  const wr = (args: string[]) => ['--config', configFile, ...args];
+
+  const hostState = async (state: ConnectionState) => {
+    const connection = await client.get('1').catch(() => undefined);
+    return connection?.state === state ? connection : undefined;
+  };
+
+  beforeAll(async () => {
+    requireChromiumExecutable();
+    if (!existsSync(path.join(repoRoot, 'dist/src/main.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
+    }
+    root = mkdtempSync(path.join(tmpdir(), 'wr-debug-args-e2e-'));
+    socketPath = path.join(root, 'run/control.sock');
+    sessionDir = profileDirOf(path.join(root, 'auth'), '1');
+    mkdirSync(path.join(root, 'profiles'));
+    for (const profile of profiles) {
+      writeFileSync(path.join(root, 'profiles', `${profile.name}.json`), JSON.stringify(profile));
+    }
+    const page = await writeSimulatorPage(path.join(root, 'cache'), {
+      disconnectRules: [
+        { when: { languages: ['es-AR', 'es'] }, afterReadyMs: 1_000, state: 'CONFLICT' },
+      ],
+    });
+    configFile = path.join(root, 'wr.config.json');
+    const config = {
+      connections: [{ id: '1', name: 'Centro', profile: 'plain' }],
+      paths: { credentials: path.join(root, 'auth') },
+      profilesDir: path.join(root, 'profiles'),
+      chromium: { executablePath: '/usr/bin/chromium', extraArgs: sandboxChromiumArgs },
+      whatsapp: page,
+      control: { socket: socketPath },
+    };
+    writeFileSync(configFile, JSON.stringify(config));
+
+    serve = spawn(process.execPath, [path.join(repoRoot, 'bin/wr'), ...wr(['serve'])], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
+    serve.stdin.end();
+    serveExited = new Promise((resolve) => serve!.on('close', resolve));
+    client = new ControlClient({ socketPath });
+    await waitFor(() => hostState('QR'), 'the served connection to show a QR');
+    const simulator = await connectSimulator(sessionDir);
+    await simulator.scan();
+    await simulator.close();
+    await waitFor(() => hostState('CONNECTED'), 'the served connection to connect');
+  }, 60_000);
+
+  afterAll(async () => {
+    if (serve && serve.exitCode === null) {
+      serve.kill('SIGTERM');
+      await serveExited;
+    }
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('matching profile is reported dropped', async () => {
+    const run = await runWr(
+      wr(['debug-args', '1', '--profile', 'spanish', '--watch', '3s', '--json']),
+    );
+
+    expect(run.exitCode).toBe(1);
+    const result = resultOf(run.stdout);
+    expect(result.reports).toHaveLength(1);
+    expect(result.reports[0]!.verdict).toBe('dropped');
+    expect(result.reports[0]!.disconnects[0]!.reason).toBe('CONFLICT');
+    expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.8);
+    expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeLessThan(2.5);
+    expect(result.host).toEqual({ paused: true, resumed: true, error: null });
+    await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
+  }, 60_000);
+
+  it('profile without the properties holds', async () => {
+    const run = await runWr(wr(['debug-args', '1', '--profile', 'plain', '--watch', '3s']));
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('profile plain held on connection 1');
+    expect(run.stdout).toMatch(/plain\s*│\s*held/);
+    expect(run.stdout).toContain('paused for the run, then resumed');
+    await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
+  }, 60_000);
+
+  it('Ctrl-C resumes the host', async () => {
+    const args = wr(['debug-args', '1', '--profile', 'plain', '--watch', '1m', '--json']);
+    const run = await runWr(args, { signalAfterMs: 8_000 });
+
+    expect(run.exitCode).toBe(130);
+    const result = resultOf(run.stdout);
+    expect(result.interrupted).toBe(true);
+    expect(result.host.resumed).toBe(true);
+    const connection = await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
+    expect(connection.paused).toBe(false);
+    expect(browserMainPidsFor(sessionDir)).toHaveLength(1);
+  }, 60_000);
+
+  it('invalid profile exits 2 naming the file', async () => {
+    const file = path.join(root, 'profiles', 'broken.json');
+    writeFileSync(file, JSON.stringify({ name: 'broken', headless: true, args: ['no-dashes'] }));
+
+    const run = await runWr(wr(['debug-args', '1', '--profile', 'broken']));
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`invalid profile ${file}`);
+    expect((await client.get('1')).paused).toBe(false);
+  });
+});
