@@ -8,6 +8,11 @@ import { ControlClient, controlTarget } from '../src/control/client.js';
 import { rejectNewerSession } from '../src/debug-args/chromium-version.js';
 import { pauseOnHost, type HostPause } from '../src/debug-args/host.js';
 import { offlineEstimateMs, profilesToTry, watchDuration } from '../src/debug-args/plan.js';
+import {
+  saveProfileInConfig,
+  saveProfileOnHost,
+  type SavedProfile,
+} from '../src/debug-args/save.js';
 import { runProfile, type ProfileReport } from '../src/debug-args/run-profile.js';
 import { ExitCode, usageError } from '../src/errors.js';
 import { formatDuration } from '../src/output/format.js';
@@ -22,6 +27,7 @@ export interface DebugArgsOptions {
   yes?: boolean;
   exhaustive?: boolean;
   force?: boolean;
+  save?: boolean;
 }
 
 export interface DebugArgsResult {
@@ -32,6 +38,8 @@ export interface DebugArgsResult {
   holding: string | null;
   /** Whether the host paused the connection and whether it was started again. */
   host: { paused: boolean; resumed: boolean; error: string | null };
+  /** What --save changed, or null when nothing was saved. */
+  saved: SavedProfile | null;
   interrupted: boolean;
   /** Next command for the operator, or null. */
   next: string | null;
@@ -49,7 +57,7 @@ export async function run(
   options: DebugArgsOptions,
   context: Context,
 ): Promise<CommandResult<DebugArgsResult>> {
-  const { config } = context.config();
+  const { config, file } = context.config();
   const connection = configuredConnection(config, options.id);
   const credentialsDir = credentialsOf(config);
   const sessionDir = path.join(credentialsDir, sessionFolderName(clientIdOf(config, options.id)));
@@ -79,6 +87,9 @@ export async function run(
       result.reports.push(report);
       if (report.verdict === 'held' && result.holding === null) result.holding = profile;
       if (result.holding !== null && !options.exhaustive) break;
+    }
+    if (options.save && result.holding !== null) {
+      result.saved = await save(client, pause, file, options.id, result.holding);
     }
   } finally {
     await resume(pause, result);
@@ -127,6 +138,21 @@ async function confirmed(
   );
 }
 
+/** Records the holding profile in the config file, and on the host when it paused the connection. */
+async function save(
+  client: ControlClient,
+  pause: HostPause,
+  file: string | null,
+  id: string,
+  profile: string,
+): Promise<SavedProfile> {
+  const inConfig = await saveProfileInConfig(file, id, profile);
+  const hostError = pause.paused
+    ? await saveProfileOnHost(client, id, profile)
+    : `control API at ${pause.address} was unreachable`;
+  return { profile, ...inConfig, host: hostError === null, hostError };
+}
+
 async function resume(pause: HostPause, result: DebugArgsResult): Promise<void> {
   if (!pause.paused) return;
   try {
@@ -154,6 +180,7 @@ function emptyResult(id: string, paused: boolean): DebugArgsResult {
     reports: [],
     holding: null,
     host: { paused, resumed: false, error: null },
+    saved: null,
     interrupted: false,
     next: null,
   };
@@ -178,6 +205,10 @@ function finish(result: DebugArgsResult, context: Context): CommandResult<DebugA
 
 function nextStep(result: DebugArgsResult): string | null {
   if (result.host.error !== null) return `wr connection reset ${result.id}`;
+  if (result.saved !== null && !result.saved.host) return `wr connection reset ${result.id}`;
+  if (result.holding !== null && !result.saved) {
+    return `wr debug-args ${result.id} --profile ${result.holding} --save to keep it`;
+  }
   if (result.holding !== null) return null;
   if (result.reports.length === 1) return `wr debug-args ${result.id} --profile all`;
   return null;

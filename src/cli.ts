@@ -220,6 +220,7 @@ function registerDebugArgs(program: Command, run: RunCommand): void {
     .option('-y, --yes', 'try every profile without asking for confirmation')
     .option('--exhaustive', 'with --profile all, go on after the first profile that holds')
     .option('--force', 'open a session folder written by a newer Chromium than the local one')
+    .option('--save', 'record the holding profile in the config file and on the host')
     .addHelpText(
       'after',
       '\nThe connection is resumed on the host when done, on failure and on Ctrl-C.\nExit code 0 when a profile held, 1 when none did, 2 on a usage or profile error.',

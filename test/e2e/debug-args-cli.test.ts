@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,13 @@ import {
 } from '../simulator/index.js';
 
 const profiles = [
+  {
+    name: 'default',
+    description: 'Replaces the shipped default with one the drop rule matches',
+    headless: true,
+    args: ['--no-sandbox'],
+    lang: 'es-AR',
+  },
   { name: 'plain', description: 'No language', headless: true, args: ['--no-sandbox'] },
   {
     name: 'spanish',
@@ -150,6 +157,31 @@ describe('wr debug-args', () => {
     expect(browserMainPidsFor(sessionDir)).toHaveLength(1);
   }, 60_000);
 
+  it('all without --yes needs a terminal', async () => {
+    const run = await runWr(wr(['debug-args', '1', '--profile', 'all', '--watch', '3s']));
+
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('trying 6 profiles (default, desktop, low-memory, minimal');
+    expect(run.stderr).toContain('offline for up to 6m 18s');
+    expect(run.stderr).toContain('rerun with --yes');
+  });
+
+  it('all with --save keeps the holding profile', async () => {
+    const args = ['debug-args', '1', '--profile', 'all', '--watch', '3s', '--yes', '--save'];
+    const run = await runWr(wr([...args, '--json']), { timeoutMs: 90_000 });
+
+    expect(run.exitCode).toBe(0);
+    const result = resultOf(run.stdout);
+    expect(result.reports.map((report) => report.profile)).toEqual(['default', 'desktop']);
+    expect(result.reports.map((report) => report.verdict)).toEqual(['dropped', 'held']);
+    expect(result.holding).toBe('desktop');
+    expect(result.saved).toMatchObject({ file: configFile, previous: 'plain', host: true });
+    const config = JSON.parse(readFileSync(configFile, 'utf8'));
+    expect(config.connections[0].profile).toBe('desktop');
+    const connection = await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
+    expect(connection.profile).toBe('desktop');
+  }, 90_000);
+
   it('invalid profile exits 2 naming the file', async () => {
     const file = path.join(root, 'profiles', 'broken.json');
     writeFileSync(file, JSON.stringify({ name: 'broken', headless: true, args: ['no-dashes'] }));
@@ -159,5 +191,6 @@ describe('wr debug-args', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(`invalid profile ${file}`);
     expect((await client.get('1')).paused).toBe(false);
+    rmSync(file);
   });
 });

@@ -25,6 +25,7 @@ export function debugArgsView(result: DebugArgsResult, options: OutputOptions): 
     ]);
   }
   const lines = [table.toString(), summary(result), hostLine(result)];
+  if (result.saved) lines.push(...savedLines(result));
   if (result.interrupted) lines.push('interrupted by Ctrl-C');
   if (result.next) lines.push(`next: ${result.next}`);
   return lines.join('\n');
@@ -55,4 +56,16 @@ function hostLine(result: DebugArgsResult): string {
   if (!host.paused) return 'host: unreachable, so the connection was not paused or resumed';
   if (host.resumed) return `host: connection ${result.id} paused for the run, then resumed`;
   return `host: resuming connection ${result.id} failed: ${host.error ?? 'unknown error'}`;
+}
+
+function savedLines(result: DebugArgsResult): string[] {
+  const saved = result.saved!;
+  const from = saved.previous === null ? 'no profile' : `profile ${saved.previous}`;
+  const lines = [`saved: ${saved.file}: connection ${result.id} ${from} -> ${saved.profile}`];
+  lines.push(
+    saved.host
+      ? `saved: host uses profile ${saved.profile} for connection ${result.id} from its next start`
+      : `not saved on the host: ${saved.hostError ?? 'unknown error'}`,
+  );
+  return lines;
 }
