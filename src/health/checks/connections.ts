@@ -109,8 +109,7 @@ function stateFindings(connection: ConnectionSnapshot): Finding[] {
   if (connection.state === 'FAILED') {
     findings.push({ status: 'fail', summary: `connection ${id} FAILED${reason}`, remedy: reset });
   } else if (connection.state === 'DISCONNECTED') {
-    const summary = `connection ${id} DISCONNECTED${reason}`;
-    findings.push({ status: 'warn', summary, remedy: reset });
+    findings.push(disconnectedFinding(connection, reset, reason));
   } else if (connection.state === 'QR') {
     const summary = `connection ${id} waits for a QR scan`;
     findings.push({ status: 'warn', summary, remedy: reset });
@@ -128,6 +127,30 @@ function stateFindings(connection: ConnectionSnapshot): Finding[] {
     });
   }
   return findings;
+}
+
+/**
+ * Builds the finding of a DISCONNECTED connection. Other Chromium arguments
+ * may stop a drop after ready that is not a logout from the phone, so the
+ * remedy names wr debug-args for when a reset does not last.
+ */
+function disconnectedFinding(
+  connection: ConnectionSnapshot,
+  reset: string,
+  reason: string,
+): Finding {
+  const { id } = connection;
+  const summary = `connection ${id} DISCONNECTED${reason}`;
+  if (connection.readyAt === null || connection.reason === 'LOGOUT') {
+    return { status: 'warn', summary, remedy: reset };
+  }
+  // NOTE: the snapshot carries no disconnect time or count, so one drop and
+  // repeated drops soon after ready look the same here.
+  return {
+    status: 'warn',
+    summary: `${summary} after it was ready (ready at ${connection.readyAt})`,
+    remedy: `${reset}; if it drops again soon after ready: wr debug-args ${id} --profile all`,
+  };
 }
 
 function missingFindings(input: ConnectionsInput): Finding[] {
