@@ -38,7 +38,7 @@ export interface DebugArgsResult {
   holding: string | null;
   /** Whether the host paused the connection and whether it was started again. */
   host: { paused: boolean; resumed: boolean; error: string | null };
-  /** What --save changed, or null when nothing was saved. */
+  /** Changes --save made, or null when nothing was saved. */
   saved: SavedProfile | null;
   interrupted: boolean;
   /** Next command for the operator, or null. */
@@ -74,6 +74,7 @@ export async function run(
   try {
     for (const profile of names) {
       if (context.signal.aborted) break;
+      progress(context, { type: 'starting', profile }, `profile ${profile}: starting Chromium`);
       const report = await runProfile({
         config,
         connection,
@@ -83,7 +84,12 @@ export async function run(
         readyTimeoutMs,
         signal: context.signal,
         onQr: (qr) => showQr(qr, profile, context),
+        onReady: (readyMs) => {
+          const text = `profile ${profile}: ready after ${formatDuration(readyMs)}, watching for ${formatDuration(watchMs)}`;
+          progress(context, { type: 'ready', profile, readyMs }, text);
+        },
       });
+      progress(context, { type: 'report', report }, `profile ${profile}: ${report.verdict}`);
       result.reports.push(report);
       if (report.verdict === 'held' && result.holding === null) result.holding = profile;
       if (result.holding !== null && !options.exhaustive) break;
@@ -160,6 +166,15 @@ async function resume(pause: HostPause, result: DebugArgsResult): Promise<void> 
     result.host.resumed = true;
   } catch (error) {
     result.host.error = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Prints one progress line: NDJSON on stdout with --json, else text on stderr unless quiet. */
+function progress(context: Context, event: Record<string, unknown>, text: string): void {
+  if (context.output.json) {
+    context.streams.stdout.write(`${JSON.stringify(event)}\n`);
+  } else if (!context.output.quiet) {
+    context.streams.stderr.write(`${text}\n`);
   }
 }
 

@@ -4,7 +4,7 @@ import { listProfiles } from '../core/profiles/catalog.js';
 import { parseDuration } from '../config/units.js';
 import { usageError } from '../errors.js';
 
-/** Estimated time from a start to ready when the session is restored, a rough allowance per profile. */
+/** Allowance per profile for the start and restore of a paired session, a rough estimate. */
 export const startAllowanceMs = 60_000;
 
 /**
@@ -46,7 +46,7 @@ export function watchDuration(text: string | undefined): number {
   return ms;
 }
 
-/** Estimates the longest time the connection stays offline while `count` profiles run. */
+/** Estimates how long the connection may stay offline while `count` profiles run, QR scans excluded. */
 export function offlineEstimateMs(count: number, watchMs: number): number {
   return count * (watchMs + startAllowanceMs);
 }

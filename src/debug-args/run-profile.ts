@@ -36,6 +36,8 @@ export interface RunProfileOptions {
   readyTimeoutMs: number;
   signal: AbortSignal;
   onQr?: (qr: string) => void;
+  /** Called at the first ready, with the time from the start call. */
+  onReady?: (readyMs: number) => void;
   timing?: Partial<ConnectionTiming>;
 }
 
@@ -53,7 +55,7 @@ export async function runProfile(options: RunProfileOptions): Promise<ProfileRep
     timing: options.timing,
   });
   const recorder = new RunRecorder(options.profile, connection);
-  connection.on('event', (event: ConnectionEvent) => recorder.note(event, options.onQr));
+  connection.on('event', (event: ConnectionEvent) => recorder.note(event, options));
   try {
     const started = Date.now();
     recorder.startedAt = started;
@@ -92,12 +94,15 @@ class RunRecorder {
     };
   }
 
-  note(event: ConnectionEvent, onQr?: (qr: string) => void): void {
+  note(event: ConnectionEvent, callbacks: Pick<RunProfileOptions, 'onQr' | 'onReady'>): void {
     const at = Date.parse(event.at);
-    if (event.type === 'qr') onQr?.(event.qr);
+    if (event.type === 'qr') callbacks.onQr?.(event.qr);
     if (event.type === 'ready') {
       this.lastReadyAt = at;
-      this.report.readyMs ??= at - this.startedAt;
+      if (this.report.readyMs === null) {
+        this.report.readyMs = at - this.startedAt;
+        callbacks.onReady?.(this.report.readyMs);
+      }
       this.notePss();
       this.readyWaiter?.();
     }

@@ -131,6 +131,11 @@ describe('wr debug-args', () => {
     expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.8);
     expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeLessThan(2.5);
     expect(result.host).toEqual({ paused: true, resumed: true, error: null });
+    const types = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line).type);
+    expect(types).toEqual(['starting', 'ready', 'report', 'result']);
     await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
   }, 60_000);
 
@@ -141,6 +146,8 @@ describe('wr debug-args', () => {
     expect(run.stdout).toContain('profile plain held on connection 1');
     expect(run.stdout).toMatch(/plain\s*│\s*held/);
     expect(run.stdout).toContain('paused for the run, then resumed');
+    expect(run.stderr).toContain('profile plain: starting Chromium');
+    expect(run.stderr).toMatch(/profile plain: ready after .+, watching for 3/);
     await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
   }, 60_000);
 
