@@ -88,7 +88,10 @@ describe('wr debug-args', () => {
     });
     configFile = path.join(root, 'wr.config.json');
     const config = {
-      connections: [{ id: '1', name: 'Centro', profile: 'plain' }],
+      connections: [
+        { id: '1', name: 'Centro', profile: 'plain' },
+        { id: '2', name: 'Norte', profile: 'plain' },
+      ],
       paths: { credentials: path.join(root, 'auth') },
       profilesDir: path.join(root, 'profiles'),
       chromium: { executablePath: '/usr/bin/chromium', extraArgs: sandboxChromiumArgs },
@@ -188,6 +191,40 @@ describe('wr debug-args', () => {
     const connection = await waitFor(() => hostState('CONNECTED'), 'the host to connect again');
     expect(connection.profile).toBe('desktop');
   }, 90_000);
+
+  it('unpaired session shows the QR', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(repoRoot, 'bin/wr'),
+        ...wr(['debug-args', '2', '--profile', 'plain', '--watch', '2s']),
+      ],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+    );
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    try {
+      await waitFor(async () => (stderr.includes('Scan this QR') ? true : undefined), 'a QR');
+      const simulator = await connectSimulator(profileDirOf(path.join(root, 'auth'), '2'));
+      await simulator.scan();
+      await simulator.close();
+    } catch (error) {
+      // Ctrl-C makes the run stop its browser and resume the host before it exits.
+      child.kill('SIGINT');
+      await exited;
+      throw error;
+    }
+
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Scan this QR with the phone of the connection (profile plain)');
+    expect(stderr).toMatch(/[█▀▄]{20,}/);
+    expect(stdout).toContain('profile plain held on connection 2');
+  }, 60_000);
 
   it('invalid profile exits 2 naming the file', async () => {
     const file = path.join(root, 'profiles', 'broken.json');
