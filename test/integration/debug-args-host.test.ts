@@ -20,7 +20,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A client of a control socket that nothing listens on. */
+/** Builds a client of a control socket that nothing listens on. */
 function unreachableHost(): ControlClient {
   return new ControlClient({ socketPath: path.join(root, 'missing.sock') });
 }
