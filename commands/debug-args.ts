@@ -37,7 +37,7 @@ export interface DebugArgsResult {
   /** First profile that held, or null. */
   holding: string | null;
   /** Whether the host paused the connection and whether it was started again. */
-  host: { paused: boolean; resumed: boolean; error: string | null };
+  host: { paused: boolean; alreadyPaused: boolean; resumed: boolean; error: string | null };
   /** Changes --save made, or null when nothing was saved. */
   saved: SavedProfile | null;
   interrupted: boolean;
@@ -64,13 +64,13 @@ export async function run(
   const watchMs = watchDuration(options.watch);
   const names = await profilesToTry(config, options.profile);
   if (!(await confirmed(names, watchMs, options, context))) {
-    return finish(emptyResult(options.id, false), context);
+    return finish(emptyResult(options.id, { paused: false, alreadyPaused: false }), context);
   }
   if (!options.force) await rejectNewerSession(sessionDir, config.chromium.executablePath);
 
   const client = new ControlClient(controlTarget(config.control));
   const pause = await pauseOnHost(client, options.id, sessionDir, context.procRoot);
-  const result = emptyResult(options.id, pause.paused);
+  const result = emptyResult(options.id, pause);
   try {
     for (const profile of names) {
       if (context.signal.aborted) break;
@@ -188,13 +188,16 @@ function showQr(qr: string, profile: string, context: Context): void {
   );
 }
 
-function emptyResult(id: string, paused: boolean): DebugArgsResult {
+function emptyResult(
+  id: string,
+  { paused, alreadyPaused }: Pick<HostPause, 'paused' | 'alreadyPaused'>,
+): DebugArgsResult {
   return {
     type: 'result',
     id,
     reports: [],
     holding: null,
-    host: { paused, resumed: false, error: null },
+    host: { paused, alreadyPaused, resumed: false, error: null },
     saved: null,
     interrupted: false,
     next: null,

@@ -8,13 +8,16 @@ import { isBrowserMain, normalizeArgv, userDataDirOf } from '../host/browsers.js
 export interface HostPause {
   /** Whether the host paused the connection, so that `resume` starts it again. */
   paused: boolean;
+  /** Whether the connection was paused on the host before the run, so it stays paused. */
+  alreadyPaused: boolean;
   /** Address of the control API, for messages. */
   address: string;
   resume(): Promise<void>;
 }
 
 /**
- * Pauses connection `id` on the host through the control API (POST stop).
+ * Pauses connection `id` on the host through the control API (POST stop),
+ * unless the operator paused it before, in which case it stays paused after the run.
  * When the host is unreachable, the local run may go on only if no live
  * Chromium uses `sessionDir`. Otherwise this raises an error naming its pid.
  */
@@ -24,16 +27,19 @@ export async function pauseOnHost(
   sessionDir: string,
   procRoot: string,
 ): Promise<HostPause> {
+  const keep = { paused: false, address: client.address, resume: () => Promise.resolve() };
   try {
+    if ((await client.get(id)).paused) return { ...keep, alreadyPaused: true };
     await client.stop(id);
   } catch (error) {
     if (!(error instanceof WrError) || error.code !== 'CONTROL_UNREACHABLE') throw error;
     const pids = await browserPidsOn(procRoot, sessionDir);
     if (pids.length > 0) throw sessionInUse(error, sessionDir, pids);
-    return { paused: false, address: client.address, resume: () => Promise.resolve() };
+    return { ...keep, alreadyPaused: false };
   }
   return {
     paused: true,
+    alreadyPaused: false,
     address: client.address,
     resume: async () => {
       await client.start(id);

@@ -133,7 +133,7 @@ describe('wr debug-args', () => {
     expect(result.reports[0]!.disconnects[0]!.reason).toBe('CONFLICT');
     expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.8);
     expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeLessThan(2.5);
-    expect(result.host).toEqual({ paused: true, resumed: true, error: null });
+    expect(result.host).toEqual({ paused: true, alreadyPaused: false, resumed: true, error: null });
     const types = run.stdout
       .trimEnd()
       .split('\n')
@@ -224,6 +224,19 @@ describe('wr debug-args', () => {
     expect(stderr).toContain('Scan this QR with the phone of the connection (profile plain)');
     expect(stderr).toMatch(/[█▀▄]{20,}/);
     expect(stdout).toContain('profile plain held on connection 2');
+  }, 60_000);
+
+  it('connection paused before stays paused', async () => {
+    await client.stop('2');
+
+    const run = await runWr(wr(['debug-args', '2', '--profile', 'plain', '--watch', '2s']));
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('was paused before the run and stays paused');
+    const connection = await client.get('2');
+    expect(connection.paused).toBe(true);
+    expect(connection.state).toBe('STOPPED');
+    await client.start('2');
   }, 60_000);
 
   it('invalid profile exits 2 naming the file', async () => {

@@ -29,7 +29,7 @@ function result(fields: Partial<DebugArgsResult> = {}): DebugArgsResult {
       },
     ],
     holding: 'desktop',
-    host: { paused: true, resumed: true, error: null },
+    host: { paused: true, alreadyPaused: false, resumed: true, error: null },
     saved: null,
     interrupted: false,
     next: null,
@@ -64,7 +64,7 @@ describe('debug-args view', () => {
   });
 
   it('failed resume is shown', () => {
-    const host = { paused: true, resumed: false, error: 'HTTP 500' };
+    const host = { paused: true, alreadyPaused: false, resumed: false, error: 'HTTP 500' };
 
     const text = debugArgsView(result({ host, holding: null }), options);
 

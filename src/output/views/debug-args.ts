@@ -53,6 +53,8 @@ function summary(result: DebugArgsResult): string {
 
 function hostLine(result: DebugArgsResult): string {
   const { host } = result;
+  if (host.alreadyPaused)
+    return `host: connection ${result.id} was paused before the run and stays paused`;
   if (!host.paused) return 'host: unreachable, so the connection was not paused or resumed';
   if (host.resumed) return `host: connection ${result.id} paused for the run, then resumed`;
   return `host: resuming connection ${result.id} failed: ${host.error ?? 'unknown error'}`;
