@@ -87,7 +87,7 @@ export function nextStep(id: string, outcome: ResetOutcome): string | null {
   if (outcome.outcome === 'timeout' && outcome.state === 'QR') {
     return `rerun wr connection reset ${id} and scan the QR, or allow more time with --timeout 10m`;
   }
-  return `wr connection reset ${id} --logout for a new session; if it still fails, try other Chromium arguments with wr debug-args ${id} --profile all once that command is available`;
+  return `wr connection reset ${id} --logout for a new session; if it still fails, try other Chromium arguments with wr debug-args ${id} --profile all`;
 }
 
 /**
