@@ -6,6 +6,8 @@ import { benchBrowserMemory } from './browser-memory.js';
 import { connectionNotes, connectionRows, type ConnectionBenches } from './connection-report.js';
 import { benchFolderSize } from './folder-size.js';
 import { benchHelp } from './help.js';
+import { benchProfiles } from './profiles.js';
+import { formatBytes } from '../src/output/format.js';
 import { benchResetCycles } from './reset-cycles.js';
 import { benchResetQr } from './reset-qr.js';
 import { benchRestart } from './restart.js';
@@ -57,6 +59,10 @@ console.error(
   'bench: wr restart --all --no-wait against the same dockerode calls (private dockerd)',
 );
 const restart = await benchRestart();
+console.error(
+  'bench: launch time and PSS per shipped profile (Chromium, as wr debug-args runs it)',
+);
+const profiles = await benchProfiles();
 
 const lines = [
   '# Benchmark results',
@@ -70,6 +76,10 @@ const lines = [
   `| fallback where coreutils \`du\` is missing: parallel Node walk vs \`du -sb\` (same tree and run) | ${(size.duSeconds * 1000).toFixed(0)} ms | ${(size.walkSeconds * 1000).toFixed(0)} ms | ${size.walkRatio.toFixed(2)} | none (the reason \`du\` is used first) |`,
   `| \`wr restart --all --no-wait\` on five containers vs a script doing the same stops, starts and waits for running with dockerode (whole processes, median of ${restart.rounds} alternating runs, private dockerd on ${restart.storageDriver}) | ${restart.baselineMs.toFixed(0)} ms | ${restart.wrMs.toFixed(0)} ms | ${restart.ratio.toFixed(2)} | ≤ 1.1 (${verdict(restart.ratio, 1.1)}) |`,
   ...connectionRows(connections),
+  ...profiles.map(
+    (report) =>
+      `| profile \`${report.profile}\`: browser launch, time to ready and PSS as \`wr debug-args\` reports them (paired session on the simulator, watched 5 s, verdict ${report.verdict}) | — | launch ${report.launchMs ?? '-'} ms, ready ${report.readyMs ?? '-'} ms, PSS ${report.pssBytes === null ? 'not read' : formatBytes(report.pssBytes)} | — | none (a figure) |`,
+  ),
   '',
   'Sizing runs coreutils `du -s -x -B1` once over all folders; a pure Node walk could not reach',
   'the 1.5 target on this tree, so it serves only as the fallback. The `du` npm package reports',
