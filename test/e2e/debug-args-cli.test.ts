@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebugArgsResult } from '../../commands/debug-args.js';
 import { ControlClient } from '../../src/control/client.js';
 import type { ConnectionState } from '../../src/core/types.js';
-import { repoRoot, runWr } from '../harness/cli.js';
+import { repoRoot, runWr, waitFor } from '../harness/cli.js';
 import {
   browserMainPidsFor,
   connectSimulator,
@@ -33,20 +33,6 @@ const profiles = [
     lang: 'es-AR',
   },
 ];
-
-async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  description: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
-}
 
 /** Parses the result line that ends a --json run. */
 function resultOf(stdout: string): DebugArgsResult {

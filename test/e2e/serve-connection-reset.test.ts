@@ -5,7 +5,7 @@ import path from 'node:path';
 import jsQRModule from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlClient } from '../../src/control/client.js';
-import { repoRoot, runWr } from '../harness/cli.js';
+import { repoRoot, runWr, waitFor } from '../harness/cli.js';
 import {
   browserMainPidsFor,
   chromiumPidsFor,
@@ -39,20 +39,6 @@ function startWr(args: string[]): LiveRun {
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   child.stdin.end();
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-async function waitFor<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 /** Splits output into the QR codes qrcode-terminal drew: runs of equal-length block-character lines. */

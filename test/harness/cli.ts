@@ -46,3 +46,21 @@ export async function runWr(
   clearTimeout(timer);
   return { exitCode, stdout, stderr };
 }
+
+/**
+ * Polls `probe` every 100 ms until it returns a value, and throws naming
+ * `description` once `timeoutMs` passes.
+ */
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  description: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
+}
