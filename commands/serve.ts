@@ -38,7 +38,7 @@ export async function run(
 
   const { ConnectionPool, loadProfile } = await import('../src/core/index.js');
   // A profile that does not load would leave its connection FAILED behind a
-  // host that looks healthy; such a config stops here with exit code 2.
+  // host that looks healthy, so such a config stops here with exit code 2.
   for (const connection of config.connections) await loadProfile(config, connection.profile);
   const pool = new ConnectionPool({ config, credentialsDir, logger, procRoot: context.procRoot });
   const socketPath = config.control.socket;
@@ -55,8 +55,8 @@ export async function run(
   });
 
   // whatsapp-web.js re-injects its code on every navigation without catching
-  // errors, so a browser closing mid-inject rejects with nobody listening; a
-  // long-running host logs that instead of crashing.
+  // errors, so a browser closing mid-inject leaves an unhandled rejection.
+  // A long-running host logs it instead of crashing.
   const onUnhandled = (reason: unknown) =>
     logger.error({ err: reason }, 'unhandled rejection (logged, host keeps running)');
   process.on('unhandledRejection', onUnhandled);

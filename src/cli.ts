@@ -4,7 +4,7 @@ import type { CommandResult } from './command.js';
 import { checkIds } from './health/checks/index.js';
 import { version } from './version.js';
 
-/** A command module as the CLI sees it; its data type is the module's own business. */
+/** A command module as the CLI loads it. The type of its data is left to the module. */
 export interface CommandModule {
   run(
     options: never,

@@ -4,7 +4,7 @@ import type { OutputOptions } from './output/style.js';
 import type { Streams } from './output/render.js';
 
 /**
- * What a command needs from the outside world. Tests build one with their
+ * The outside world a command uses. Tests build one with their
  * own streams, environment, /proc root and clock.
  */
 export interface Context {

@@ -17,8 +17,8 @@ const absolutePath = z
 /**
  * An argument appended to every profile. The core sets --user-data-dir to the
  * connection's credentials folder, puppeteer owns --remote-debugging-*, and
- * whatsapp-web.js sets --user-agent from its option; a copy here could win
- * and send a logged-in connection to another folder.
+ * whatsapp-web.js sets --user-agent from its option. A copy here could win,
+ * and a --user-data-dir would send a logged-in connection to another folder.
  */
 const extraArgument = z
   .string()

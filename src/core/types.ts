@@ -16,7 +16,7 @@ export interface BrowserMemory {
   unreadable: string[];
 }
 
-/** What the host reports about one connection; the JSON shape of the control API. */
+/** The host's report on one connection, which is also its JSON shape in the control API. */
 export interface ConnectionSnapshot {
   id: string;
   name: string | null;
@@ -37,7 +37,7 @@ export interface ConnectionSnapshot {
   uptimeSeconds: number | null;
   /** WhatsApp Web version the page runs, once known. */
   webVersion: string | null;
-  /** Consecutive liveness probes the page did not answer. */
+  /** Number of consecutive liveness probes the page missed. */
   missedProbes: number;
   /** Whether a start, stop or reset is running. */
   busy: boolean;
@@ -52,7 +52,7 @@ export type ConnectionEvent =
   | { type: 'ready'; id: string; at: string }
   | { type: 'disconnected'; id: string; reason: string; at: string };
 
-/** The pool as the control API sees it; src/core implements it. */
+/** The pool operations the control API uses. src/core implements them. */
 export interface PoolControl {
   list(): ConnectionSnapshot[];
   get(id: string): ConnectionSnapshot | undefined;

@@ -83,8 +83,10 @@ async function runOne(
 
 const severity: Record<CheckStatus, number> = { ok: 0, skip: 0, warn: 1, fail: 2 };
 
-/** The overall status of a report: the worst check, where skip counts as ok. */
+/** Returns the overall status of a report: that of the worst check, where skip counts as ok. */
 export function overallStatus(results: CheckResult[]): 'ok' | 'warn' | 'fail' {
   const worst = Math.max(0, ...results.map((result) => severity[result.status]));
-  return worst === 2 ? 'fail' : worst === 1 ? 'warn' : 'ok';
+  if (worst === 2) return 'fail';
+  if (worst === 1) return 'warn';
+  return 'ok';
 }

@@ -213,7 +213,7 @@ function assignBrowsers(input: ConnectionsInput): Ownership {
  * Whether a browser's folder belongs to this deployment: a session folder
  * inside the credentials folder, or, where either path is unknown (a
  * container's browser without a host path), a folder named after one of the
- * host's connections. Other browsers on the machine are none of its business.
+ * host's connections. Other browsers on the machine are left out.
  */
 function isSessionFolder(
   folder: string,
