@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { parseStatus, readProcesses } from './proc.js';
+import { parseStatus, readParents } from './proc.js';
 
 /** Memory of a process tree, in bytes; a figure is null when a process's file could not be read. */
 export interface TreeMemory {
@@ -17,7 +17,7 @@ export interface TreeMemory {
  * empty list when the root process no longer exists.
  */
 export async function processTree(procRoot: string, rootPid: number): Promise<number[]> {
-  const processes = await readProcesses(procRoot);
+  const processes = await readParents(procRoot);
   const children = new Map<number, number[]>();
   for (const entry of processes) {
     children.set(entry.ppid, [...(children.get(entry.ppid) ?? []), entry.pid]);

@@ -37,17 +37,21 @@ export async function readProcess(
 ): Promise<ProcessEntry | undefined> {
   const folder = path.join(procRoot, String(pid));
   try {
-    const status = parseStatus(await readFile(path.join(folder, 'status'), 'utf8'));
-    const argv = splitCmdline(await readFile(path.join(folder, 'cmdline')));
+    const [statusText, cmdline, pidNamespace] = await Promise.all([
+      readFile(path.join(folder, 'status'), 'utf8'),
+      readFile(path.join(folder, 'cmdline')),
+      readPidNamespace(procRoot, pid),
+    ]);
+    const status = parseStatus(statusText);
     return {
       pid,
       ppid: Number(status.get('PPid') ?? 0),
       state: (status.get('State') ?? '?').charAt(0),
       comm: status.get('Name') ?? '',
-      argv,
+      argv: splitCmdline(cmdline),
       namespacePid: innermostPid(status.get('NSpid')) ?? pid,
       namespaceLevels: status.get('NSpid')?.split(/\s+/).length ?? 1,
-      pidNamespace: await readPidNamespace(procRoot, pid),
+      pidNamespace,
     };
   } catch (error) {
     if (isVanished(error)) return undefined;
@@ -74,18 +78,79 @@ export async function readCwd(procRoot: string, pid: number): Promise<string | n
   }
 }
 
-/** Reads every process under `procRoot`, skipping those that exit during the scan. */
-export async function readProcesses(
+/**
+ * Number of processes read at once. Each read of a /proc file takes a few
+ * round trips through the thread pool, so reading one process after another
+ * is slow. Reading many at once keeps the pool busy.
+ */
+const readConcurrency = 32;
+
+/**
+ * Calls `read` for every pid under `procRoot`, many at once, and returns the
+ * results in pid order without the undefined ones (processes that exited).
+ */
+export async function mapProcesses<T>(
+  procRoot: string,
+  read: (pid: number) => Promise<T | undefined>,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const pids = await listPids(procRoot);
+  const results = new Array<T | undefined>(pids.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pids.length) {
+      signal?.throwIfAborted();
+      const index = next;
+      next += 1;
+      results[index] = await read(pids[index] as number);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(readConcurrency, pids.length) }, worker));
+  return results.filter((result): result is T => result !== undefined);
+}
+
+/** Reads every process under `procRoot`, in pid order, skipping those that exit during the scan. */
+export function readProcesses(procRoot: string, signal?: AbortSignal): Promise<ProcessEntry[]> {
+  return mapProcesses(procRoot, (pid) => readProcess(procRoot, pid), signal);
+}
+
+/** Reads the parent of every process under `procRoot`, from `status` alone. */
+export function readParents(procRoot: string): Promise<Array<{ pid: number; ppid: number }>> {
+  return mapProcesses(procRoot, async (pid) => {
+    const status = await readProcFile(procRoot, pid, 'status');
+    return status === undefined
+      ? undefined
+      : { pid, ppid: Number(parseStatus(status.toString('utf8')).get('PPid') ?? 0) };
+  });
+}
+
+/** Reads the arguments of every process under `procRoot`, from `cmdline` alone. */
+export function readCommandLines(
   procRoot: string,
   signal?: AbortSignal,
-): Promise<ProcessEntry[]> {
-  const entries: ProcessEntry[] = [];
-  for (const pid of await listPids(procRoot)) {
-    signal?.throwIfAborted();
-    const entry = await readProcess(procRoot, pid);
-    if (entry) entries.push(entry);
+): Promise<Array<{ pid: number; argv: string[] }>> {
+  return mapProcesses(
+    procRoot,
+    async (pid) => {
+      const cmdline = await readProcFile(procRoot, pid, 'cmdline');
+      return cmdline === undefined ? undefined : { pid, argv: splitCmdline(cmdline) };
+    },
+    signal,
+  );
+}
+
+/** Reads `/proc/<pid>/<name>`, or returns undefined when the process exited. */
+async function readProcFile(
+  procRoot: string,
+  pid: number,
+  name: string,
+): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path.join(procRoot, String(pid), name));
+  } catch (error) {
+    if (isVanished(error)) return undefined;
+    throw error;
   }
-  return entries;
 }
 
 /** Parses `/proc/<pid>/status` lines (`Key:\tvalue`) into a map. */

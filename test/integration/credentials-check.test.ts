@@ -162,6 +162,27 @@ describe('browser scan', () => {
     await Promise.all(exits);
   });
 
+  it('scan without defunct finds the same browsers', async () => {
+    const creds = await credentialsFolder();
+    const chromium = await launchChromium(path.join(creds, 'session-real'));
+    const fake = await launchFakeBrowser(fakeBrowser, await sessionFolder(creds, 'session-fake'));
+    try {
+      const full = await scanBrowsers({ procRoot: '/proc' });
+      const lean = await scanBrowsers({ procRoot: '/proc', defunct: false });
+
+      const ours = (scan: typeof full) =>
+        scan.browsers.filter((browser) => browser.hostPath?.startsWith(creds));
+      expect(ours(lean).map((browser) => browser.pid)).toEqual(
+        [chromium.pid, fake.pid].sort((a, b) => a - b),
+      );
+      expect(ours(lean)).toEqual(ours(full));
+      expect(lean.defunct).toEqual([]);
+    } finally {
+      await chromium.stop();
+      await fake.stop();
+    }
+  });
+
   it('scan skips unreadable pid folders', async () => {
     const procRoot = path.join(base, 'fake-proc');
     await mkdir(path.join(procRoot, '4242'), { recursive: true });
