@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from 'whatsapp-web.js';
 import { clientIdOf, sessionFolderName } from '../config/client-id.js';
+import { readSocketDir } from '../disk/singleton.js';
 import type { Config, ConnectionConfig } from '../config/schema.js';
 import { processTree, readTreeMemory } from '../host/memory.js';
 import { formatDuration } from '../output/format.js';
@@ -14,7 +15,7 @@ import { LivenessProbe } from './liveness.js';
 import { loadProfile } from './profiles.js';
 import { SingleFlight, type OperationKind } from './single-flight.js';
 import { initializeUntilUp } from './startup.js';
-import { closeClient, withTimeout } from './teardown.js';
+import { closeClient, withTimeout, type CloseMode } from './teardown.js';
 import { resolveTiming, type ConnectionTiming } from './timing.js';
 import type {
   BrowserMemory,
@@ -40,6 +41,10 @@ interface Session {
   pid: number | null;
   /** Set once the core or wwebjs closes the browser on purpose. */
   closing: boolean;
+  /** Whether the page's latest event was a QR rather than a login, so it has no session to write. */
+  showsQr: boolean;
+  /** The browser's singleton socket folder in /tmp, which it leaves behind when killed. */
+  socketDir: string | null;
 }
 
 /** Reason given when no QR scan came after every re-initialize. */
@@ -171,7 +176,7 @@ export class Connection extends EventEmitter {
       this.logger.info({ logout: options.logout === true }, 'reset');
       this.restartAttempts = 0;
       this.qrRounds = 0;
-      await this.close();
+      await this.close(options.logout ? 'kill' : undefined);
       if (options.logout) await this.removeSessionFolder();
       return this.launch();
     });
@@ -236,7 +241,13 @@ export class Connection extends EventEmitter {
       credentialsDir: this.options.credentialsDir,
       qrMaxRetries: this.timing.qrMaxRetries,
     });
-    const session: Session = { client, pid: null, closing: false };
+    const session: Session = {
+      client,
+      pid: null,
+      closing: false,
+      showsQr: false,
+      socketDir: null,
+    };
     this.session = session;
     this.wireClient(session);
     // An embedding backend attaches its message handlers here, before
@@ -267,6 +278,7 @@ export class Connection extends EventEmitter {
     client.on('qr', (qr: string) => {
       if (!current()) return;
       this.notePid(session);
+      session.showsQr = true;
       this.qr = qr;
       this.setState('QR', null);
       this.emitEvent({ type: 'qr', id: this.id, qr, at: new Date().toISOString() });
@@ -274,6 +286,7 @@ export class Connection extends EventEmitter {
     client.on('authenticated', () => {
       if (!current()) return;
       this.notePid(session);
+      session.showsQr = false;
       this.setState('SYNCING', null);
     });
     client.on('ready', () => {
@@ -361,6 +374,8 @@ export class Connection extends EventEmitter {
     const browser = session.client.pupBrowser;
     if (!browser) return;
     this.notePid(session);
+    // Read now: a logout from the phone deletes the session folder with its link.
+    void readSocketDir(this.sessionDir).then((dir) => (session.socketDir = dir));
     browser.once('disconnected', () => {
       if (this.session === session && !session.closing) this.onBrowserExit(session);
     });
@@ -431,15 +446,26 @@ export class Connection extends EventEmitter {
     }
   }
 
-  /** Closes the current browser, if any, and waits until no process of it remains. */
-  private async close(): Promise<void> {
+  /**
+   * Closes the current browser, if any, and waits until no process of it
+   * remains. Without `mode`, a browser showing a QR is killed, since it has no
+   * login to write, and any other is closed gracefully.
+   */
+  private async close(mode?: CloseMode): Promise<void> {
     this.probe.stop();
     const session = this.session;
     if (!session) return;
     session.closing = true;
     this.session = null;
     this.memory = null;
+    const closeMode = mode ?? (session.showsQr ? 'kill' : 'graceful');
+    this.logger.info(
+      { pid: session.pid, mode: closeMode },
+      closeMode === 'kill' ? 'killing browser: no login to write' : 'closing browser',
+    );
     await closeClient(session.client, session.pid, {
+      mode: closeMode,
+      socketDir: session.socketDir,
       closeTimeoutMs: this.timing.closeTimeoutMs,
       sessionDir: this.sessionDir,
       procRoot: this.procRoot,

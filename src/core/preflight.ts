@@ -1,9 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from './logger.js';
 import { groupByFilesystem } from '../disk/filesystem.js';
 import { judgeLock, readSingletonLock } from '../disk/locks.js';
+import { removeSingletonFiles } from '../disk/singleton.js';
 import { WrError } from '../errors.js';
 import { scanBrowsers, type BrowserProcess, type BrowserScan } from '../host/browsers.js';
 import { formatBytes, formatPercent } from '../output/format.js';
@@ -27,7 +27,7 @@ export interface PreflightOptions {
 export async function preflight(options: PreflightOptions): Promise<void> {
   await requireFreeSpace(options);
 
-  const scan = await scanBrowsers({ procRoot: options.procRoot });
+  const scan = await scanBrowsers({ procRoot: options.procRoot, defunct: false });
   const holder = scan.browsers.find((browser) => usesFolder(browser, options.sessionDir));
   if (holder) throw profileInUse(options.sessionDir, holder.pid);
   await clearStaleLock(options, scan);
@@ -35,7 +35,7 @@ export async function preflight(options: PreflightOptions): Promise<void> {
 
 /** Lists the browser main processes visible in `procRoot` whose profile is `folder`. */
 export async function browsersUsing(folder: string, procRoot: string): Promise<BrowserProcess[]> {
-  const scan = await scanBrowsers({ procRoot });
+  const scan = await scanBrowsers({ procRoot, defunct: false });
   return scan.browsers.filter((browser) => usesFolder(browser, folder));
 }
 
@@ -75,7 +75,8 @@ async function clearStaleLock(options: PreflightOptions, scan: BrowserScan): Pro
   // no browser in this pid namespace uses the folder and the core launches its
   // browsers here. A browser in another container that shares the volume
   // cannot be seen from here.
-  await rm(path.join(options.sessionDir, 'SingletonLock'), { force: true });
+  // The socket folder a lock of this machine names is this machine's /tmp.
+  await removeSingletonFiles(options.sessionDir, { socketDir: lock.hostname === hostname() });
   options.logger.warn(
     { folder: options.sessionDir, lock: lock.target, verdict: verdict.state },
     `removed ${verdict.state} SingletonLock: ${verdict.reason}`,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
+import { removeSocketDir } from '../../src/disk/singleton.js';
 import { sandboxChromiumArgs } from '../simulator/chromium.js';
 
 /** The Debian wrapper, which execs the browser binary in place, so the spawned pid is the browser. */
@@ -46,7 +47,8 @@ export async function launchChromium(userDataDir: string): Promise<LiveChromium>
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const pid = child.pid as number;
-  const stop = () => stopSession(pid);
+  // A browser ended by signal leaves its socket folder in /tmp; the lock stays for the tests.
+  const stop = () => stopSession(pid).then(() => removeSocketDir(userDataDir));
 
   const deadline = Date.now() + startTimeoutMs;
   while (!(await profileReady(userDataDir))) {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
@@ -163,6 +163,11 @@ async function connect(rig: Rig): Promise<void> {
     await simulator.close();
   }
   await waitForState(rig.connection, 'CONNECTED');
+}
+
+/** The close modes the connection logged, in order. */
+function closeModes(rig: Rig): unknown[] {
+  return rig.logs.filter((entry) => entry.fields.mode !== undefined).map((e) => e.fields.mode);
 }
 
 beforeAll(() => {
@@ -336,6 +341,24 @@ describe('connection core', () => {
     expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
   });
 
+  it('reset of a QR kills the browser and leaves no singleton files', async () => {
+    const rig = await createRig();
+    const first = await rig.pool.reset('1');
+    const socketLink = await readlink(path.join(rig.sessionDir, 'SingletonSocket'));
+    expect(existsSync(socketLink)).toBe(true);
+
+    const second = await rig.pool.reset('1');
+
+    expect(second.state).toBe('QR');
+    expect(second.browserPid).not.toBe(first.browserPid);
+    expect(browserMains(rig.sessionDir)).toEqual([second.browserPid]);
+    // The killed browser could not remove its socket folder; the core did.
+    expect(existsSync(path.dirname(socketLink))).toBe(false);
+    const warnings = rig.logs.filter((entry) => entry.level === 'warn').map((e) => e.message);
+    expect(warnings).toEqual([]);
+    expect(closeModes(rig)).toEqual(['kill']);
+  });
+
   it('reset with logout shows a new QR', async () => {
     const rig = await createRig();
     await connect(rig);
@@ -344,6 +367,8 @@ describe('connection core', () => {
 
     expect(snapshot.state).toBe('QR');
     expect(snapshot.qr).not.toBeNull();
+    // The session folder is deleted next, so there is no login to write.
+    expect(closeModes(rig)).toEqual(['kill']);
   });
 
   it('reset restores a paired session', async () => {
@@ -354,6 +379,7 @@ describe('connection core', () => {
 
     expect(['SYNCING', 'CONNECTED']).toContain(snapshot.state);
     await waitForState(rig.connection, 'CONNECTED');
+    expect(closeModes(rig)).toEqual(['graceful']);
   });
 
   it('unscanned QR fails after bounded restarts', async () => {
@@ -405,7 +431,8 @@ describe('connection core', () => {
 
   it('browser that does not close is killed', async () => {
     const rig = await createRig({}, { closeTimeoutMs: 1_000, probeIntervalMs: 60_000 });
-    await rig.pool.reset('1');
+    // A connected browser has a login to write, so it is closed gracefully first.
+    await connect(rig);
     const pid = rig.pool.get('1')!.browserPid!;
 
     // A stopped browser answers no DevTools command, so destroy() cannot close it.

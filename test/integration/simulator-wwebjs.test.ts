@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Client } from 'whatsapp-web.js';
+import { removeSocketDir } from '../../src/disk/singleton.js';
 import { chromiumPidsFor, requireChromiumExecutable } from '../simulator/chromium.js';
 import { createSimulatedClient, nextEvent, profileDirOf } from '../simulator/client.js';
 import { connectSimulator, type SimulatorController } from '../simulator/controller.js';
@@ -70,6 +71,8 @@ async function stop({ client, profileDir }: Started): Promise<void> {
   await Promise.race([client.destroy().catch(() => undefined), sleep(5_000)]);
   for (const pid of chromiumPidsFor(profileDir)) process.kill(pid, 'SIGKILL');
   await waitForNoChromium(profileDir, 2_000);
+  // A killed browser leaves its socket folder in /tmp.
+  await removeSocketDir(profileDir);
 }
 
 async function waitForNoChromium(profileDir: string, timeoutMs: number): Promise<number[]> {
@@ -155,6 +158,7 @@ describe('simulator with whatsapp-web.js', () => {
       process.kill(pid, 'SIGKILL');
     }
     await first.client.destroy().catch(() => undefined);
+    await removeSocketDir(first.profileDir);
 
     const second = await start('killed');
     const ready = nextEvent(second.client, 'ready');
