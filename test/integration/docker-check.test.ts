@@ -189,11 +189,8 @@ describe('docker check', () => {
       ...environment(host, { project: name }),
       deadline,
     });
-    // The stats wait ends at the deadline minus a small margin; listing and
-    // inspecting before it can run late on a loaded machine, so the bound
-    // here is the stats wait (about 1 s without the deadline) rather than the
-    // deadline itself.
-    expect(Date.now()).toBeLessThan(deadline + 400);
+    // Without the deadline the stats would arrive after about 1 s and memory
+    // would be measured, so a null memory shows that the deadline ended the wait.
     expect(outcome.status).toBe('ok');
     expect(outcome.summary).toContain(`1 container of ${name} running`);
     expect(outcome.summary).toMatch(
