@@ -32,7 +32,7 @@ export interface ResetQrBench {
   wrCloseMs: number;
   /** Median of STARTING to the first `qr` event: the new browser's launch, in ms. */
   wrLaunchMs: number;
-  /** Median of one scan of /proc for browsers, which the start preflight and the close run, in ms. */
+  /** Median of one scan of /proc for browser main processes, as the start preflight runs it, in ms. */
   procScanMs: number;
   bareSamples: number[];
   wrSamples: number[];
@@ -46,7 +46,7 @@ export interface ResetQrBench {
  * same Chromium flags (the sandbox flags and the default profile's). The two
  * alternate, the order flips every round, and each starts after a pause.
  */
-export async function benchResetQr(rounds = 10): Promise<ResetQrBench> {
+export async function benchResetQr(rounds = 20): Promise<ResetQrBench> {
   const folder = await mkdtemp(path.join(tmpdir(), 'wr-bench-reset-qr-'));
   const page = await writeSimulatorPage(path.join(folder, 'cache'));
   const profile = await loadProfile({}, 'default');
@@ -85,7 +85,7 @@ async function timeProcScan(): Promise<number> {
   const samples: number[] = [];
   for (let index = 0; index < 10; index += 1) {
     const started = performance.now();
-    await scanBrowsers({ procRoot: '/proc' });
+    await scanBrowsers({ procRoot: '/proc', defunct: false });
     samples.push(performance.now() - started);
   }
   return median(samples);
@@ -165,5 +165,5 @@ async function timeBareClient(
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  console.log(JSON.stringify(await benchResetQr(), null, 2));
+  console.log(JSON.stringify(await benchResetQr(Number(process.argv[2] ?? 20)), null, 2));
 }

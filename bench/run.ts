@@ -35,7 +35,7 @@ function loadAverage(): string {
 async function benchConnections(): Promise<ConnectionBenches> {
   console.error('bench: wr serve reset to QR against a bare whatsapp-web.js client (Chromium)');
   const resetQrLoad = loadAverage();
-  const resetQr = await benchResetQr(10);
+  const resetQr = await benchResetQr(20);
   console.error('bench: browser memory of CONNECTED connections (Chromium)');
   const memoryLoad = loadAverage();
   const memory = await benchBrowserMemory();
