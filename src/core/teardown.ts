@@ -7,6 +7,7 @@ import { readSingletonLock } from '../disk/locks.js';
 import { removeSingletonFiles } from '../disk/singleton.js';
 import { errnoCode } from '../errors.js';
 import { processTree } from '../host/memory.js';
+import { readGroupMembers, readProcessGroup } from '../host/proc.js';
 import { errorFields, type Logger } from './logger.js';
 import { browsersUsing } from './preflight.js';
 
@@ -14,8 +15,8 @@ import { browsersUsing } from './preflight.js';
  * The way a browser is closed. `graceful` lets wwebjs close it, so Chromium
  * writes the session to disk. `kill` sends SIGKILL at once, for a browser
  * with no login to keep (one showing a QR, or one whose session folder is
- * deleted next), because a graceful close takes a few hundred milliseconds
- * more (about 200 ms on the benchmark machine).
+ * deleted next). A graceful close takes longer, because destroy() waits
+ * for Chromium to shut down.
  */
 export type CloseMode = 'graceful' | 'kill';
 
@@ -51,8 +52,8 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T
  * tree at once. When the browser's pid is unknown, such as after a launch
  * abandoned before wwebjs recorded its browser, it kills any browser on the
  * session folder. A killed browser cannot remove its singleton files, so
- * this does.
- * Returns the pids killed because they did not exit on a graceful close.
+ * this does. Returns the pids it had to kill besides a browser closed in
+ * `kill` mode: processes left after a graceful close, and strays.
  */
 export async function closeClient(
   client: Client,
@@ -60,30 +61,61 @@ export async function closeClient(
   options: TeardownOptions,
 ): Promise<number[]> {
   const pid = knownPid ?? client.pupBrowser?.process()?.pid ?? null;
-  const tree = pid === null ? [] : await processTree(options.procRoot, pid);
-
+  const killed: number[] = [];
   if (options.mode === 'graceful') {
-    await destroyWithin(client, options);
-    await waitForExit(options.procRoot, tree, 2_000);
+    killed.push(...(await closeGracefully(client, pid, options)));
+  } else {
+    await killBrowser(pid, options.procRoot);
+    // Not awaited: puppeteer may take a while to notice that its browser is
+    // gone, and nothing of the browser is left for destroy() to wait for.
+    void destroyQuietly(client);
   }
-  const killed = await killProcesses(options.procRoot, tree);
-  // Not awaited: puppeteer may take a while to notice that its browser is
-  // gone, and nothing of the browser is left for destroy() to wait for.
-  if (options.mode === 'kill') void destroyQuietly(client);
   if (pid === null) killed.push(...(await killStrays(options)));
   await removeOwnSingleton(options.sessionDir, pid === null ? killed : [pid], options.procRoot);
   if (options.socketDir && pid !== null && !(await isAlive(options.procRoot, pid))) {
     await rm(options.socketDir, { recursive: true, force: true });
   }
 
-  const unexpected = options.mode === 'graceful' ? killed : killed.filter((p) => !tree.includes(p));
-  if (unexpected.length > 0) {
-    options.logger.warn(
-      { pids: unexpected },
-      'killed browser processes that did not exit on close',
-    );
+  if (killed.length > 0) {
+    options.logger.warn({ pids: killed }, 'killed browser processes that did not exit on close');
   }
-  return unexpected;
+  return killed;
+}
+
+/**
+ * Lets wwebjs close the browser, then kills what is left of its process
+ * tree. Returns the killed pids.
+ */
+async function closeGracefully(
+  client: Client,
+  pid: number | null,
+  options: TeardownOptions,
+): Promise<number[]> {
+  const tree = pid === null ? [] : await processTree(options.procRoot, pid);
+  await destroyWithin(client, options);
+  await waitForExit(options.procRoot, tree, 2_000);
+  return killProcesses(options.procRoot, tree);
+}
+
+/**
+ * Kills the browser `pid` and its descendants with SIGKILL and waits until
+ * they are gone. Puppeteer starts the browser in its own process group, so
+ * one signal reaches every process at once, and listing the group runs while
+ * they exit. A browser that does not lead its group has its tree killed.
+ */
+async function killBrowser(pid: number | null, procRoot: string): Promise<void> {
+  if (pid === null) return;
+  if ((await readProcessGroup(procRoot, pid)) !== pid) {
+    await killProcesses(procRoot, await processTree(procRoot, pid));
+    return;
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if (errnoCode(error) !== 'ESRCH') throw error;
+  }
+  const members = await readGroupMembers(procRoot, pid);
+  await waitForExit(procRoot, [pid, ...members], 5_000);
 }
 
 async function destroyWithin(client: Client, options: TeardownOptions): Promise<void> {
@@ -151,15 +183,15 @@ export async function waitForExit(
   pids: number[],
   timeoutMs: number,
 ): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let pollMs = 2;
+  const started = Date.now();
   for (;;) {
     const alive = await Promise.all(pids.map((pid) => isAlive(procRoot, pid)));
     if (!alive.includes(true)) return true;
-    if (Date.now() >= deadline) return false;
-    // Short at first: a killed process is usually gone within a few milliseconds.
-    await sleep(pollMs);
-    pollMs = Math.min(pollMs * 2, 50);
+    const elapsed = Date.now() - started;
+    if (elapsed >= timeoutMs) return false;
+    // Often at first: a killed browser's processes took 20 to 80 ms to exit
+    // on a two-core machine, and a reset's launch waits for them.
+    await sleep(elapsed < 250 ? 5 : 50);
   }
 }
 

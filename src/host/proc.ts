@@ -139,6 +139,29 @@ export function readCommandLines(
   );
 }
 
+/** Reads the process group of `pid` from `stat`, or returns undefined when the process exited. */
+export async function readProcessGroup(procRoot: string, pid: number): Promise<number | undefined> {
+  const stat = await readProcFile(procRoot, pid, 'stat');
+  return stat === undefined ? undefined : parseStat(stat.toString('utf8')).pgrp;
+}
+
+/** Lists the processes of group `pgid` that are not zombies, from `stat`. */
+export async function readGroupMembers(procRoot: string, pgid: number): Promise<number[]> {
+  return mapProcesses(procRoot, async (pid) => {
+    const stat = await readProcFile(procRoot, pid, 'stat');
+    if (stat === undefined) return undefined;
+    const { state, pgrp } = parseStat(stat.toString('utf8'));
+    return pgrp === pgid && state !== 'Z' ? pid : undefined;
+  });
+}
+
+/** Parses the state and process group of `/proc/<pid>/stat` ("pid (comm) S ppid pgrp ..."). */
+export function parseStat(text: string): { state: string; pgrp: number } {
+  // The command name may contain spaces and parentheses, so fields start after the last ")".
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '?', pgrp: Number(fields[2]) };
+}
+
 /** Reads `/proc/<pid>/<name>`, or returns undefined when the process exited. */
 async function readProcFile(
   procRoot: string,

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { ConnectionPool, type Connection } from '../../src/core/index.js';
+import { isAlive } from '../../src/core/teardown.js';
+import { processTree } from '../../src/host/memory.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { ConnectionEvent, ConnectionState } from '../../src/core/types.js';
 import type { ConnectionTiming } from '../../src/core/timing.js';
@@ -165,7 +167,7 @@ async function connect(rig: Rig): Promise<void> {
   await waitForState(rig.connection, 'CONNECTED');
 }
 
-/** The close modes the connection logged, in order. */
+/** Lists the close modes the connection logged, in order. */
 function closeModes(rig: Rig): unknown[] {
   return rig.logs.filter((entry) => entry.fields.mode !== undefined).map((e) => e.fields.mode);
 }
@@ -341,17 +343,21 @@ describe('connection core', () => {
     expect(chromiumPidsFor(rig.sessionDir)).toEqual([]);
   });
 
-  it('reset of a QR kills the browser and leaves no singleton files', async () => {
+  it('QR reset kills without leftovers', async () => {
     const rig = await createRig();
     const first = await rig.pool.reset('1');
     const socketLink = await readlink(path.join(rig.sessionDir, 'SingletonSocket'));
     expect(existsSync(socketLink)).toBe(true);
+    const firstTree = await processTree('/proc', first.browserPid!);
+    expect(firstTree.length).toBeGreaterThan(1);
 
     const second = await rig.pool.reset('1');
 
     expect(second.state).toBe('QR');
     expect(second.browserPid).not.toBe(first.browserPid);
     expect(browserMains(rig.sessionDir)).toEqual([second.browserPid]);
+    const alive = await Promise.all(firstTree.map((pid) => isAlive('/proc', pid)));
+    expect(firstTree.filter((_, index) => alive[index])).toEqual([]);
     // The killed browser could not remove its socket folder; the core did.
     expect(existsSync(path.dirname(socketLink))).toBe(false);
     const warnings = rig.logs.filter((entry) => entry.level === 'warn').map((e) => e.message);

@@ -6,7 +6,7 @@ import {
   userDataDirOf,
 } from '../../src/host/browsers.js';
 import { hostPathInContainer } from '../../src/host/mounts.js';
-import { parseStatus, splitCmdline } from '../../src/host/proc.js';
+import { parseStat, parseStatus, splitCmdline } from '../../src/host/proc.js';
 import { parseLockTarget } from '../../src/disk/locks.js';
 
 const mount = (source: string, destination: string) => ({
@@ -22,6 +22,12 @@ describe('proc parsing', () => {
     expect(status.get('Name')).toBe('chromium');
     expect(status.get('State')).toBe('Z (zombie)');
     expect(status.get('NSpid')).toBe('4312\t7');
+  });
+
+  it('stat state and process group', () => {
+    const stat = parseStat('4312 (Chrome_Child (io)) S 4300 4300 4300 0 -1 4194560 5087 0 0\n');
+    expect(stat.state).toBe('S');
+    expect(stat.pgrp).toBe(4300);
   });
 
   it('cmdline keeps spaces inside arguments', () => {
