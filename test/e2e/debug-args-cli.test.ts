@@ -117,8 +117,11 @@ describe('wr debug-args', () => {
     expect(result.reports).toHaveLength(1);
     expect(result.reports[0]!.verdict).toBe('dropped');
     expect(result.reports[0]!.disconnects[0]!.reason).toBe('CONFLICT');
-    expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.8);
-    expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeLessThan(2.5);
+    // The page drops 1 s after its own ready. The client's ready event comes
+    // later by the time wwebjs works after that (0.4 s seen under load), and
+    // a figure counted from the launch would add the launch, over 0.5 s.
+    expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.3);
+    expect(result.reports[0]!.disconnects[0]!.secondsAfterReady).toBeLessThan(1.5);
     expect(result.host).toEqual({ paused: true, alreadyPaused: false, resumed: true, error: null });
     const types = run.stdout
       .trimEnd()

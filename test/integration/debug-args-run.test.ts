@@ -107,8 +107,11 @@ describe('debug-args local run', () => {
     expect(qrs).toEqual([]);
     expect(report.verdict).toBe('dropped');
     expect(report.disconnects[0]!.reason).toBe('CONFLICT');
-    expect(report.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.8);
-    expect(report.disconnects[0]!.secondsAfterReady).toBeLessThan(2.5);
+    // The page drops 1 s after its own ready. The client's ready event comes
+    // later by the time wwebjs works after that (0.4 s seen under load), and
+    // a figure counted from the launch would add the launch, over 0.5 s.
+    expect(report.disconnects[0]!.secondsAfterReady).toBeGreaterThanOrEqual(0.3);
+    expect(report.disconnects[0]!.secondsAfterReady).toBeLessThan(1.5);
     expect(chromiumPidsFor(sessionDir())).toEqual([]);
   }, 60_000);
 });
