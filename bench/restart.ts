@@ -42,7 +42,7 @@ export interface RestartBench {
  * baseline script, both as whole processes, alternating for `rounds`
  * rounds on a private dockerd.
  */
-export async function benchRestart(rounds = 7): Promise<RestartBench> {
+export async function benchRestart(rounds = 11): Promise<RestartBench> {
   const dockerd = await startDockerd();
   const folder = await mkdtemp('/tmp/wr-bench-restart-');
   try {
