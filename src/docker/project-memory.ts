@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../abort.js';
 import type { ContainerInfo, ContainerMemory, DockerEngine } from './types.js';
 
 export interface ContainerWithMemory {
@@ -38,7 +39,7 @@ export async function listProjectMemory(
   const started = Date.now();
   const budgetMs =
     statsDeadline === undefined ? null : Math.max(0, Math.floor(statsDeadline - started));
-  const statsSignal = budgetMs === null ? signal : withTimeout(signal, budgetMs);
+  const statsSignal = budgetMs === null ? signal : timeoutSignal(budgetMs, signal);
   return Promise.all(
     containers.map(async (container): Promise<ContainerWithMemory> => {
       const result = { container, memory: null, memoryError: null, memoryWaitedMs: null };
@@ -53,9 +54,4 @@ export async function listProjectMemory(
       }
     }),
   );
-}
-
-function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }

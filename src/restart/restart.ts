@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../abort.js';
 import type { ControlClient } from '../control/client.js';
 import type { DockerEngine } from '../docker/types.js';
 import { WrError } from '../errors.js';
@@ -196,7 +197,7 @@ async function controlReachable(
 ): Promise<boolean | string> {
   if (request.syncTimeoutMs === null) return '--no-wait was given';
   if (!dependencies.control) return 'no control API configured';
-  const signal = AbortSignal.any([dependencies.signal, AbortSignal.timeout(controlProbeMs)]);
+  const signal = timeoutSignal(controlProbeMs, dependencies.signal);
   return dependencies.control.health({ signal }).then(
     () => true,
     (error: Error) => `control API did not respond before the restart: ${error.message}`,

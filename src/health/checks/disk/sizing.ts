@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../../../abort.js';
 import { measureFolders, type FolderSizes } from '../../../disk/size.js';
 import type { Finding, PathKey, PathReport } from './report.js';
 
@@ -64,8 +65,8 @@ function sizingLimitMs(deadline: number | undefined): number | null {
 function sizingSignal(checkSignal: AbortSignal, limitMs: number | null): AbortSignal {
   if (limitMs === null) return checkSignal;
   // With no time left, sizing does not start, because du could finish before a timer of 0 ms fires.
-  const limit = limitMs > 0 ? AbortSignal.timeout(limitMs) : AbortSignal.abort();
-  return AbortSignal.any([checkSignal, limit]);
+  if (limitMs === 0) return AbortSignal.abort();
+  return timeoutSignal(limitMs, checkSignal);
 }
 
 /**
