@@ -117,14 +117,29 @@ export async function scanBrowsers(options: ScanOptions): Promise<BrowserScan> {
   const containers = await runningContainers(options, problems);
   const byNamespace = await namespacesOf(options.procRoot, containers);
 
-  const browsers: BrowserProcess[] = [];
+  const found: Array<{ browser: BrowserProcess; ppid: number }> = [];
   for (const entry of processes) {
     const browser = await toBrowser(entry, byNamespace, options.procRoot);
-    if (browser) browsers.push(browser);
+    if (browser) found.push({ browser, ppid: entry.ppid });
   }
+  const browsers = withoutForkedChildren(found);
   const defunct = withDefunct ? findDefunct(processes, byNamespace) : [];
   const containersMatched = options.docker !== undefined && problems.length === 0;
   return { browsers, defunct, containers, containersMatched, problems };
+}
+
+/**
+ * Drops processes that a browser has just forked and that have not yet run
+ * exec: until then a child shows its parent's arguments, so it looks like a
+ * second browser on the same folder.
+ */
+function withoutForkedChildren(
+  found: Array<{ browser: BrowserProcess; ppid: number }>,
+): BrowserProcess[] {
+  const folderOf = new Map(found.map(({ browser }) => [browser.pid, browser.userDataDir]));
+  return found
+    .filter(({ browser, ppid }) => folderOf.get(ppid) !== browser.userDataDir)
+    .map(({ browser }) => browser);
 }
 
 /** Reads the processes whose arguments make them browser main processes with a profile folder. */

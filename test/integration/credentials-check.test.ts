@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
@@ -181,6 +181,26 @@ describe('browser scan', () => {
       await chromium.stop();
       await fake.stop();
     }
+  });
+
+  it.each([true, false])('forked child is no browser (defunct %s)', async (defunct) => {
+    const procRoot = path.join(base, `fork-proc-${defunct}`);
+    const argv = '/usr/lib/chromium/chromium\0--user-data-dir=/srv/auth/session-1\0';
+    for (const [pid, ppid] of [
+      [100, 1],
+      [101, 100],
+    ]) {
+      await mkdir(path.join(procRoot, String(pid)), { recursive: true });
+      await writeFile(path.join(procRoot, String(pid), 'cmdline'), argv);
+      await writeFile(
+        path.join(procRoot, String(pid), 'status'),
+        `Name:\tchromium\nState:\tS (sleeping)\nPPid:\t${ppid}\nNSpid:\t${pid}\n`,
+      );
+    }
+
+    const scan = await scanBrowsers({ procRoot, defunct });
+
+    expect(scan.browsers.map((browser) => browser.pid)).toEqual([100]);
   });
 
   it('scan skips unreadable pid folders', async () => {
