@@ -176,9 +176,9 @@ export class Connection extends EventEmitter {
       this.logger.info({ logout: options.logout === true }, 'reset');
       this.restartAttempts = 0;
       this.qrRounds = 0;
-      await this.close(options.logout ? 'kill' : undefined);
+      const closed = await this.close(options.logout ? 'kill' : undefined);
       if (options.logout) await this.removeSessionFolder();
-      return this.launch();
+      return this.launch(closed);
     });
   }
 
@@ -203,8 +203,12 @@ export class Connection extends EventEmitter {
     return this.snapshot();
   }
 
-  /** Launches a browser and waits for a QR or a restored session; marks FAILED on error. */
-  private async launch(): Promise<ConnectionSnapshot> {
+  /**
+   * Launches a browser and waits for a QR or a restored session; marks
+   * FAILED on error. `afterOwnClose` means that this connection's own browser
+   * left the folder just before, which lets the preflight skip its scan.
+   */
+  private async launch(afterOwnClose = false): Promise<ConnectionSnapshot> {
     this.clearRestartTimer();
     this.launchAbort = new AbortController();
     // A stop that came while an automatic restart closed the old browser cancels this launch.
@@ -214,7 +218,7 @@ export class Connection extends EventEmitter {
     this.launches += 1;
     this.logger.info({ profile: this.profileName, launch: this.launches }, 'starting browser');
     try {
-      await this.openSession();
+      await this.openSession(afterOwnClose);
       return this.snapshot();
     } catch (error) {
       this.logger.error(errorFields(error), 'start failed');
@@ -224,7 +228,7 @@ export class Connection extends EventEmitter {
     }
   }
 
-  private async openSession(): Promise<void> {
+  private async openSession(afterOwnClose: boolean): Promise<void> {
     await mkdir(this.options.credentialsDir, { recursive: true });
     await preflight({
       sessionDir: this.sessionDir,
@@ -232,6 +236,7 @@ export class Connection extends EventEmitter {
       diskFreePercent: this.options.config.thresholds.diskFreePercent,
       procRoot: this.procRoot,
       logger: this.logger,
+      afterOwnClose,
     });
     const profile = await loadProfile(this.options.config, this.profileName);
     const client = createClient({
@@ -449,12 +454,13 @@ export class Connection extends EventEmitter {
   /**
    * Closes the current browser, if any, and waits until no process of it
    * remains. Without `mode`, a browser showing a QR is killed, since it has no
-   * login to write, and any other is closed gracefully.
+   * login to write, and any other is closed gracefully. Returns whether a
+   * browser was closed.
    */
-  private async close(mode?: CloseMode): Promise<void> {
+  private async close(mode?: CloseMode): Promise<boolean> {
     this.probe.stop();
     const session = this.session;
-    if (!session) return;
+    if (!session) return false;
     session.closing = true;
     this.session = null;
     this.memory = null;
@@ -471,6 +477,7 @@ export class Connection extends EventEmitter {
       procRoot: this.procRoot,
       logger: this.logger,
     });
+    return true;
   }
 
   /** Deletes this connection's session folder, and nothing else, so the next start shows a new QR. */

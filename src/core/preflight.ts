@@ -17,15 +17,22 @@ export interface PreflightOptions {
   diskFreePercent: number;
   procRoot: string;
   logger: Logger;
+  /** Whether this process's own browser left the folder just before, as in a reset. */
+  afterOwnClose?: boolean;
 }
 
 /**
  * Checks that a browser may be launched on `sessionDir`: enough free space,
  * no browser already on the folder, and no live SingletonLock. Removes a stale
- * lock. Throws WrError naming the folder and the reason otherwise.
+ * lock. Throws WrError naming the folder and the reason otherwise. With
+ * `afterOwnClose` and no lock, it skips the /proc scan for browsers.
  */
 export async function preflight(options: PreflightOptions): Promise<void> {
   await requireFreeSpace(options);
+  // A running Chromium has the folder's SingletonLock. With no lock after this
+  // process's own browser closed, only a browser launched in these milliseconds
+  // could use the folder, and Chromium's lock lets only one of two launches run.
+  if (options.afterOwnClose && !(await readSingletonLock(options.sessionDir))) return;
 
   const scan = await scanBrowsers({ procRoot: options.procRoot, defunct: false });
   const holder = scan.browsers.find((browser) => usesFolder(browser, options.sessionDir));

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { ConnectionPool } from '../../src/core/index.js';
+import { preflight } from '../../src/core/preflight.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { launchChromium, type LiveChromium } from '../harness/chromium.js';
 import {
@@ -94,6 +95,25 @@ describe('start preflight', () => {
     );
     expect(pool.get('1')!.state).toBe('FAILED');
     expect(chromiumPidsFor(sessionDir)).toContain(holder.pid);
+  });
+
+  it('live browser is rejected after own close', async () => {
+    const { credentialsDir, sessionDir } = await setup();
+    await mkdir(sessionDir, { recursive: true });
+    const holder: LiveChromium = await launchChromium(sessionDir);
+    cleanups.push(() => holder.stop());
+
+    // The holder's SingletonLock makes the preflight scan even after a close of its own.
+    const check = preflight({
+      sessionDir,
+      credentialsDir,
+      diskFreePercent: 0,
+      procRoot: '/proc',
+      logger: silentLogger,
+      afterOwnClose: true,
+    });
+
+    await expect(check).rejects.toMatchObject({ code: 'PROFILE_IN_USE' });
   });
 
   it('start is rejected under the disk threshold', async () => {
