@@ -7,7 +7,7 @@ import { readSingletonLock } from '../disk/locks.js';
 import { removeSingletonFiles } from '../disk/singleton.js';
 import { errnoCode } from '../errors.js';
 import { processTree } from '../host/memory.js';
-import { readGroupMembers, readProcessGroup } from '../host/proc.js';
+import { isRunning, parseStat, readGroupMembers, readProcessGroup } from '../host/proc.js';
 import { errorFields, type Logger } from './logger.js';
 import { browsersUsing } from './preflight.js';
 
@@ -198,10 +198,8 @@ export async function waitForExit(
 /** Checks whether `pid` runs: it exists and is not a zombie waiting for its parent. */
 export async function isAlive(procRoot: string, pid: number): Promise<boolean> {
   try {
-    const status = await readFile(path.join(procRoot, String(pid), 'stat'), 'utf8');
-    // `stat` is "pid (comm) S ...": the state follows the last ")".
-    const state = status.slice(status.lastIndexOf(')') + 2, status.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    const stat = await readFile(path.join(procRoot, String(pid), 'stat'), 'utf8');
+    return isRunning(parseStat(stat).state);
   } catch {
     return false;
   }

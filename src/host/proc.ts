@@ -145,13 +145,13 @@ export async function readProcessGroup(procRoot: string, pid: number): Promise<n
   return stat === undefined ? undefined : parseStat(stat.toString('utf8')).pgrp;
 }
 
-/** Lists the processes of group `pgid` that are not zombies, from `stat`. */
+/** Lists the running processes of group `pgid`, from `stat`. */
 export async function readGroupMembers(procRoot: string, pgid: number): Promise<number[]> {
   return mapProcesses(procRoot, async (pid) => {
     const stat = await readProcFile(procRoot, pid, 'stat');
     if (stat === undefined) return undefined;
     const { state, pgrp } = parseStat(stat.toString('utf8'));
-    return pgrp === pgid && state !== 'Z' ? pid : undefined;
+    return pgrp === pgid && isRunning(state) ? pid : undefined;
   });
 }
 
@@ -160,6 +160,11 @@ export function parseStat(text: string): { state: string; pgrp: number } {
   // The command name may contain spaces and parentheses, so fields start after the last ")".
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { state: fields[0] ?? '?', pgrp: Number(fields[2]) };
+}
+
+/** Checks whether a process state letter is one of a process that still runs: not Z (zombie) or X (dead). */
+export function isRunning(state: string): boolean {
+  return state !== 'Z' && state !== 'X';
 }
 
 /** Reads `/proc/<pid>/<name>`, or returns undefined when the process exited. */

@@ -12,9 +12,8 @@ export interface DelayingProxy {
 
 /**
  * Starts a proxy to the engine at `target` (`unix://<socket>`) that delays
- * every request whose request line matches `pattern` by `delayMs` before
- * forwarding it, so that a test can make one kind of engine call slow
- * whatever the load of the machine.
+ * every request whose request line matches `pattern` by `delayMs`. This lets
+ * a test make one kind of engine call slow, whatever the load of the machine.
  */
 export async function startDelayingProxy(
   target: string,
