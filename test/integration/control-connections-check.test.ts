@@ -14,6 +14,7 @@ import {
   launchFakeBrowser,
   type FakeBrowser,
 } from '../harness/fake-browser.js';
+import { connectionSnapshot } from '../harness/fixtures.js';
 
 /** Builds a host that reports fixed snapshots, since the check only reads. */
 function staticPool(connections: ConnectionSnapshot[]): PoolControl {
@@ -31,25 +32,13 @@ function staticPool(connections: ConnectionSnapshot[]): PoolControl {
 }
 
 function snapshot(id: string, fields: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return {
-    id,
-    name: null,
+  return connectionSnapshot(id, {
     clientId: `bd_${id}`,
-    profile: 'default',
-    state: 'CONNECTED',
-    reason: null,
-    qr: null,
-    browserPid: null,
     memory: { pssBytes: 300 * 1024 * 1024, rssBytes: null, processes: 6, unreadable: [] },
-    startedAt: null,
-    readyAt: null,
     uptimeSeconds: 3600,
     webVersion: '2.3000.1017054665',
-    missedProbes: 0,
-    busy: false,
-    paused: false,
     ...fields,
-  };
+  });
 }
 
 describe('connections check', () => {

@@ -16,6 +16,7 @@ import type {
 import { WrError } from '../../src/errors.js';
 import { watchReset } from '../../src/control/reset-watch.js';
 import type { ResetReporter } from '../../src/output/events.js';
+import { connectionSnapshot } from '../harness/fixtures.js';
 
 /** A pool of in-memory connections whose resets the test finishes by hand. */
 class FakePool implements PoolControl {
@@ -82,24 +83,7 @@ class FakePool implements PoolControl {
 }
 
 function snapshot(id: string): ConnectionSnapshot {
-  return {
-    id,
-    name: `Connection ${id}`,
-    clientId: id,
-    profile: 'default',
-    state: 'CONNECTED',
-    reason: null,
-    qr: null,
-    browserPid: null,
-    memory: null,
-    startedAt: null,
-    readyAt: null,
-    uptimeSeconds: null,
-    webVersion: null,
-    missedProbes: 0,
-    busy: false,
-    paused: false,
-  };
+  return connectionSnapshot(id, { name: `Connection ${id}` });
 }
 
 const folders: string[] = [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ContainerInfo } from '../../src/docker/types.js';
 import { findConfigDrift } from '../../src/restart/config-hash.js';
+import { containerInfo } from '../harness/fixtures.js';
 
 // NOTE: the sandbox has no compose CLI, so a shell script replaces
 // `docker compose config --hash '*'`; it prints what compose v2 prints.
@@ -13,25 +14,13 @@ echo "db sha-db"
 `;
 
 function container(service: string, hash: string, composeFile: string): ContainerInfo {
-  return {
-    id: service,
-    name: `shop-${service}-1`,
-    service,
-    state: 'running',
-    health: null,
-    startedAt: null,
-    restartCount: 0,
-    pid: null,
-    hostname: '',
-    init: true,
-    memoryLimitBytes: null,
-    mounts: [],
+  return containerInfo(service, {
     labels: {
       'com.docker.compose.config-hash': hash,
       'com.docker.compose.project.working_dir': path.dirname(composeFile),
       'com.docker.compose.project.config_files': composeFile,
     },
-  };
+  });
 }
 
 describe('config drift', () => {

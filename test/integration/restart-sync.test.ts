@@ -15,6 +15,7 @@ import {
   requireDockerHost,
   uniqueProject,
 } from '../harness/compose.js';
+import { connectionSnapshot } from '../harness/fixtures.js';
 
 const image = 'wr-test-busybox:restart-sync';
 
@@ -41,24 +42,7 @@ function scriptedPool(script: Array<[number, string, ConnectionState]>): PoolCon
 }
 
 function snapshot(id: string, state: ConnectionState): ConnectionSnapshot {
-  return {
-    id,
-    name: null,
-    clientId: id,
-    profile: 'default',
-    state,
-    reason: null,
-    qr: state === 'QR' ? 'qr-text' : null,
-    browserPid: null,
-    memory: null,
-    startedAt: null,
-    readyAt: null,
-    uptimeSeconds: null,
-    webVersion: null,
-    missedProbes: 0,
-    busy: false,
-    paused: false,
-  };
+  return connectionSnapshot(id, { state, qr: state === 'QR' ? 'qr-text' : null });
 }
 
 describe('restart sync wait', () => {

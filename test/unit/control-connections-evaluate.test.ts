@@ -2,27 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionSnapshot } from '../../src/core/types.js';
 import { evaluateConnections } from '../../src/health/checks/connections.js';
 import type { BrowserProcess } from '../../src/host/browsers.js';
+import { connectionSnapshot } from '../harness/fixtures.js';
 
 function snapshot(id: string, fields: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return {
-    id,
-    name: null,
+  return connectionSnapshot(id, {
     clientId: `bd_${id}`,
-    profile: 'default',
-    state: 'CONNECTED',
-    reason: null,
-    qr: null,
     browserPid: 40,
-    memory: null,
-    startedAt: null,
-    readyAt: null,
     uptimeSeconds: 60,
-    webVersion: null,
-    missedProbes: 0,
-    busy: false,
-    paused: false,
     ...fields,
-  };
+  });
 }
 
 function browser(fields: Partial<BrowserProcess>): BrowserProcess {

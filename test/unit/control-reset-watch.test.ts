@@ -3,29 +3,12 @@ import type { ControlClient } from '../../src/control/client.js';
 import { watchReset } from '../../src/control/reset-watch.js';
 import type { ConnectionEvent, ConnectionSnapshot } from '../../src/core/types.js';
 import type { ResetReporter } from '../../src/output/events.js';
+import { connectionSnapshot } from '../harness/fixtures.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 
 function snapshot(fields: Partial<ConnectionSnapshot>): ConnectionSnapshot {
-  return {
-    id: '3',
-    name: null,
-    clientId: 'bd_3',
-    profile: 'default',
-    state: 'CONNECTED',
-    reason: null,
-    qr: null,
-    browserPid: 10,
-    memory: null,
-    startedAt: null,
-    readyAt: null,
-    uptimeSeconds: 5,
-    webVersion: null,
-    missedProbes: 0,
-    busy: false,
-    paused: false,
-    ...fields,
-  };
+  return connectionSnapshot('3', { clientId: 'bd_3', browserPid: 10, uptimeSeconds: 5, ...fields });
 }
 
 /** A host whose stream first sends the current state, then the reset's events. */

@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionSnapshot } from '../../src/core/types.js';
 import { evaluateConnections } from '../../src/health/checks/connections.js';
+import { connectionSnapshot } from '../harness/fixtures.js';
 
 function snapshot(fields: Partial<ConnectionSnapshot>): ConnectionSnapshot {
-  return {
-    id: '3',
-    name: null,
+  return connectionSnapshot('3', {
     clientId: 'bd_3',
-    profile: 'default',
     state: 'DISCONNECTED',
     reason: 'CONFLICT',
-    qr: null,
-    browserPid: null,
-    memory: null,
     startedAt: '2026-12-04T10:00:00.000Z',
     readyAt: '2026-12-04T10:00:20.000Z',
-    uptimeSeconds: null,
-    webVersion: null,
-    missedProbes: 0,
-    busy: false,
-    paused: false,
     ...fields,
-  };
+  });
 }
 
 function outcomeOf(connection: ConnectionSnapshot) {

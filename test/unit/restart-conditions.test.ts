@@ -2,26 +2,13 @@ import { describe, expect, test } from 'vitest';
 import type { ContainerInfo } from '../../src/docker/types.js';
 import { parsePercent, uptimeCondition } from '../../src/restart/conditions.js';
 import { buildSchedule } from '../../src/restart/schedule.js';
+import { containerInfo } from '../harness/fixtures.js';
 
 const now = new Date('2026-01-10T00:00:00.000Z');
 const day = 86_400_000;
 
 function backend(startedAt: Date | null, state = 'running'): ContainerInfo {
-  return {
-    id: 'b',
-    name: 'shop-backend-1',
-    service: 'backend',
-    state,
-    health: null,
-    startedAt,
-    restartCount: 0,
-    pid: null,
-    hostname: '',
-    init: true,
-    memoryLimitBytes: null,
-    mounts: [],
-    labels: {},
-  };
+  return containerInfo('backend', { id: 'b', state, startedAt });
 }
 
 describe('uptimeCondition', () => {

@@ -3,23 +3,14 @@ import type { ContainerInfo } from '../../src/docker/types.js';
 import { WrError } from '../../src/errors.js';
 import { dependencyOrder, parseDependsOn } from '../../src/restart/dependencies.js';
 import { buildPlan } from '../../src/restart/plan.js';
+import { containerInfo } from '../harness/fixtures.js';
 
 function container(service: string, dependsOn = '', number = 1): ContainerInfo {
-  return {
+  return containerInfo(service, {
     id: `${service}-${number}`,
     name: `shop-${service}-${number}`,
-    service,
-    state: 'running',
-    health: null,
-    startedAt: null,
-    restartCount: 0,
-    pid: null,
-    hostname: '',
-    init: true,
-    memoryLimitBytes: null,
-    mounts: [],
     labels: { 'com.docker.compose.depends_on': dependsOn },
-  };
+  });
 }
 
 const options = {
